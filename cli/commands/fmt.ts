@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../io.js';
+
+/** Registers the `fmt` subcommand. */
+export function register(_program: Command, _context: () => CliContext): void {}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../io.js';
+import * as check from './check.js';
+import * as claims from './claims.js';
+import * as convert from './convert.js';
+import * as costs from './costs.js';
+import * as error from './error.js';
+import * as fmt from './fmt.js';
+import * as mul from './mul.js';
+import * as rtl from './rtl.js';
+import * as run from './run.js';
+import * as synth from './synth.js';
+import * as vectors from './vectors.js';
+
+/** Each module adds one subcommand; the order here is the order in `lmulsim --help`. */
+const COMMANDS = [mul, convert, error, check, fmt, run, costs, claims, rtl, vectors, synth];
+
+export function registerCommands(program: Command, context: () => CliContext): void {
+  for (const command of COMMANDS) command.register(program, context);
+}

@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander';
+import { renderDiagnostic } from '../common/diagnostic.js';
+import { EXIT_USAGE, UserError } from '../common/errors.js';
+import { registerCommands } from './commands/index.js';
+import { colorWanted, makeContext, processIo, type CliContext, type CliIo } from './io.js';
+
+/** Exit status for a bug in lmulsim itself (an uncaught exception). */
+export const EXIT_INTERNAL = 3;
+
+export const VERSION = '0.1.0';
+
+/** Builds the commander program; `main` parses with it, and tests may inspect its help. */
+export function buildProgram(io: CliIo): { program: Command; context: () => CliContext } {
+  const program = new Command();
+  program
+    .name('lmulsim')
+    .description('Bit-exact simulator and energy estimator for L-Mul, floating-point multiplication by integer addition')
+    .version(VERSION)
+    .option('--no-color', 'disable colour (also off when NO_COLOR is set or stderr is not a terminal)')
+    .option('-q, --quiet', 'print only results and errors', false)
+    .option('-v, --verbose', 'print progress details on stderr', false)
+    .allowExcessArguments(false)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+    });
+
+  let cached: CliContext | undefined;
+  const context = (): CliContext => {
+    if (cached) return cached;
+    const options = program.opts<{ color: boolean; quiet: boolean; verbose: boolean }>();
+    cached = makeContext(io, {
+      color: colorWanted(io, options.color),
+      quiet: options.quiet,
+      verbose: options.verbose,
+    });
+    return cached;
+  };
+  registerCommands(program, context);
+  return { program, context };
+}
+
+/**
+ * Runs the CLI on `argv` (without the node and script names) and returns the exit status:
+ * 0 success, 1 usage or configuration error, 2 invalid input, 3 internal error.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const { program, context } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, io, context);
+  }
+}
+
+function reportError(error: unknown, io: CliIo, context: () => CliContext): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message; help and version requests end with code 0.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  if (error instanceof UserError) {
+    const ctx = context();
+    for (const diagnostic of error.diagnostics) {
+      const source = diagnostic.span ? error.sources.get(diagnostic.span.file) : undefined;
+      io.stderr(renderDiagnostic(diagnostic, source, { color: ctx.color }) + '\n');
+    }
+    if (error.message) io.stderr(`${ctx.chalk.red('error')}: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`internal error (a bug in lmulsim; please report it with the command that caused it):\n${text}\n`);
+  return EXIT_INTERNAL;
+}

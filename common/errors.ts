@@ -1,0 +1,23 @@
+import type { Diagnostic } from './diagnostic.js';
+
+/** Exit status for a usage or configuration error: unknown option, missing argument, bad machine file. */
+export const EXIT_USAGE = 1;
+/** Exit status for invalid input: a bad value, program, data or cost file. */
+export const EXIT_INVALID_INPUT = 2;
+
+/**
+ * An error caused by the user's input rather than by a bug. The CLI prints its message (and its
+ * diagnostics as code frames) without a stack trace and exits with `exitCode`.
+ */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_INVALID_INPUT,
+    readonly diagnostics: readonly Diagnostic[] = [],
+    /** Source texts by file name, used to render code frames for the diagnostics. */
+    readonly sources: ReadonlyMap<string, string> = new Map(),
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
