@@ -1,5 +1,61 @@
 import type { Command } from 'commander';
+import { renderDiagnostic, type Diagnostic } from '../../common/diagnostic.js';
+import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
+import { capDiagnostics, MAX_DIAGNOSTICS } from '../../isa/diagnostics.js';
+import { checkFiles } from '../../isa/files.js';
+import type { TargetLimits } from '../../isa/ast.js';
+import { loadArch } from '../../sim/arch/index.js';
+import { targetFromArch } from '../../sim/exec/target.js';
+import { parseIntegerOption } from '../options.js';
 import type { CliContext } from '../io.js';
 
+interface CheckOptions {
+  readonly arch?: string;
+  readonly json: boolean;
+  readonly maxDiagnostics: string;
+}
+
 /** Registers the `check` subcommand. */
-export function register(_program: Command, _context: () => CliContext): void {}
+export function register(program: Command, context: () => CliContext): void {
+  program
+    .command('check')
+    .description('parse and validate .lasm programs; exit 0 when clean (warnings allowed), 2 when any error')
+    .argument('<files...>', '.lasm program files')
+    .option('-a, --arch <file|preset>', 'check against this machine description (array size, buffer sizes, vector registers, cores); default: the generic limits in docs/isa.md')
+    .option('--json', 'print {"diagnostics":[{file, line, column, severity, message}]} on stdout instead of code frames on stderr', false)
+    .option('--max-diagnostics <count>', 'most diagnostics reported, the rest counted in a final note (default: 100)', String(MAX_DIAGNOSTICS))
+    .action((files: string[], options: CheckOptions) => runCheck(context(), files, options));
+}
+
+function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptions): void {
+  const maxDiagnostics = parseIntegerOption('--max-diagnostics', options.maxDiagnostics, 1, 1_000_000);
+  const target: TargetLimits | undefined = options.arch === undefined ? undefined : targetFromArch(loadArch(options.arch));
+  const results = checkFiles(files, target);
+
+  const all: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  for (const result of results) {
+    for (const diagnostic of result.diagnostics) {
+      // File-level problems (a missing file) have no span; give them the file name for --json.
+      all.push(diagnostic.span ? diagnostic : { ...diagnostic, span: { file: result.file, line: 1, column: 1 } });
+    }
+    for (const [file, text] of result.sources) sources.set(file, text);
+  }
+  const shown = capDiagnostics(all, maxDiagnostics);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+
+  if (options.json) {
+    const diagnostics = shown.map((d) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message }));
+    ctx.out(JSON.stringify({ diagnostics }));
+  } else {
+    for (const diagnostic of shown) {
+      const source = diagnostic.span ? sources.get(diagnostic.span.file) : undefined;
+      ctx.io.stderr(`${renderDiagnostic(diagnostic, source, { color: ctx.color })}\n`);
+    }
+  }
+
+  const summary = `${errors} error${errors === 1 ? '' : 's'} and ${warnings} warning${warnings === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  if (errors > 0) throw new UserError(summary, EXIT_INVALID_INPUT);
+  if (!options.json) ctx.info(`checked ${summary}`);
+}

@@ -1,0 +1,23 @@
+/** Helpers for lists of diagnostics. */
+import type { Diagnostic } from '../common/diagnostic.js';
+
+/** Most diagnostics reported for one run; the rest are counted in a final note. */
+export const MAX_DIAGNOSTICS = 100;
+
+/**
+ * Keeps the first `max` diagnostics and, when more exist, appends a note with how many errors and
+ * warnings were left out.
+ */
+export function capDiagnostics(diagnostics: readonly Diagnostic[], max: number = MAX_DIAGNOSTICS): Diagnostic[] {
+  if (diagnostics.length <= max) return [...diagnostics];
+  const kept = diagnostics.slice(0, max);
+  const rest = diagnostics.slice(max);
+  const errors = rest.filter((d) => d.severity === 'error').length;
+  const warnings = rest.filter((d) => d.severity === 'warning').length;
+  const parts: string[] = [];
+  if (errors > 0) parts.push(`${errors} more error${errors === 1 ? '' : 's'}`);
+  if (warnings > 0) parts.push(`${warnings} more warning${warnings === 1 ? '' : 's'}`);
+  if (parts.length === 0) parts.push(`${rest.length} more notes`);
+  kept.push({ severity: 'note', message: `${parts.join(' and ')} not shown` });
+  return kept;
+}

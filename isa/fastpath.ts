@@ -1,0 +1,642 @@
+/**
+ * A hand-written scanner and recursive-descent parser for well-formed lines, about 20 times faster
+ * than the chevrotain lexer and parser. It accepts a subset of what grammar.ts accepts and builds
+ * the same LineItem, positions included. On anything unusual (a syntax error, an unknown directive,
+ * an unterminated string, deep nesting) it declines and parse.ts runs the chevrotain grammar on that
+ * line, which stays the reference for the language and produces the error messages.
+ * test/isa/fastpath.test.ts checks that both parsers agree.
+ *
+ * The scanner reads the line in place inside the whole source text (no per-line substring), keeps
+ * its tokens in preallocated typed arrays, and interns names without slicing them first, so a
+ * well-formed line allocates only the nodes of its tree.
+ */
+import type { BinaryOperator, CallArgumentAst, ExprAst, IndexAst, OperandAst, OptionAst, OptionValueAst, SourceSpan, StringAst } from './ast.js';
+import { NO_NODES, numberValue, unquote, type LineItem } from './grammar.js';
+import { MAX_LINE_TOKENS, MAX_NESTING } from './limits.js';
+
+const enum K {
+  Ident,
+  Number,
+  String,
+  Loop,
+  EndLoop,
+  LmulFormula,
+  Const,
+  Tensor,
+  Include,
+  PlusColon,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Comma,
+  Colon,
+  Equals,
+  LBracket,
+  RBracket,
+  LParen,
+  RParen,
+  End,
+}
+
+/** Result of parsing one line with `fastParseLine`. */
+export interface ScannedLine {
+  readonly items: LineItem[];
+  /** Comment text without its `;` or `//`, and its columns (1-based, end exclusive). */
+  readonly comment?: { readonly text: string; readonly column: number; readonly endColumn: number };
+}
+
+/** Deepest recursion the fast path follows before handing the line to chevrotain, which reports it. */
+const MAX_DEPTH = MAX_NESTING;
+
+class Bail extends Error {}
+const BAIL = new Bail();
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** True when `text[start, start + word.length)` equals the lower-case `word`, ignoring ASCII case. */
+function matchesWord(text: string, start: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** Mirrors the Number token's pattern: hex, or decimal with optional fraction and exponent. */
+function scanNumber(text: string, i: number, limit: number): number {
+  if (text.charCodeAt(i) === 48 && i + 2 < limit && (text.charCodeAt(i + 1) === 120 || text.charCodeAt(i + 1) === 88) && isHexDigit(text.charCodeAt(i + 2))) {
+    i += 2;
+    while (i < limit && isHexDigit(text.charCodeAt(i))) i++;
+    return i;
+  }
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    while (i < limit && isDigit(text.charCodeAt(i))) i++;
+  } else {
+    while (i < limit && isDigit(text.charCodeAt(i))) i++;
+    if (i < limit && text.charCodeAt(i) === 46) {
+      i++;
+      while (i < limit && isDigit(text.charCodeAt(i))) i++;
+    }
+  }
+  if (i < limit) {
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const sign = j < limit ? text.charCodeAt(j) : 0;
+      if (sign === 43 || sign === 45) j++;
+      if (j < limit && isDigit(text.charCodeAt(j))) {
+        while (j < limit && isDigit(text.charCodeAt(j))) j++;
+        i = j;
+      }
+    }
+  }
+  return i;
+}
+
+/**
+ * Interned token texts in an open-addressing hash table that hashes and compares the characters in
+ * place, so a name seen before costs no substring. Programs repeat a few names thousands of times,
+ * and one copy of each also keeps the tree small. Bounded, so that a program of random names cannot
+ * grow it without limit.
+ */
+class Interner {
+  private table: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  private mask = 4095;
+  private size = 0;
+  private static readonly MAX_SIZE = 65_536;
+
+  intern(text: string, start: number, end: number): string {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const candidate = this.table[slot];
+      if (candidate === undefined) break;
+      if (candidate.length === length && text.startsWith(candidate, start)) return candidate;
+      slot = (slot + 1) & this.mask;
+    }
+    const copy = text.slice(start, end);
+    if (this.size >= Interner.MAX_SIZE) return copy;
+    this.table[slot] = copy;
+    this.size++;
+    if (this.size * 2 > this.table.length) this.grow();
+    return copy;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Array<string | undefined>(old.length * 2).fill(undefined);
+    this.mask = this.table.length - 1;
+    for (const entry of old) {
+      if (entry === undefined) continue;
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < entry.length; i++) hash = Math.imul(hash ^ entry.charCodeAt(i), 0x01000193);
+      let slot = hash & this.mask;
+      while (this.table[slot] !== undefined) slot = (slot + 1) & this.mask;
+      this.table[slot] = entry;
+    }
+  }
+}
+
+const interner = new Interner();
+
+/** The value of a decimal integer literal without exponent, or NaN for any other spelling. */
+function smallDecimal(text: string, start: number, end: number): number {
+  if (end - start > 15) return NaN;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    value = value * 10 + (c - 48);
+  }
+  return value;
+}
+
+const BINARY: readonly (BinaryOperator | undefined)[] = (() => {
+  const table: (BinaryOperator | undefined)[] = [];
+  table[K.Plus] = '+';
+  table[K.Minus] = '-';
+  table[K.Star] = '*';
+  table[K.Slash] = '/';
+  table[K.Percent] = '%';
+  return table;
+})();
+
+/**
+ * The scanner and parser. One instance is reused for every line: `kinds`, `starts` and `ends` hold
+ * the tokens of the current line, with offsets into the whole text.
+ */
+class FastLineParser {
+  private readonly kinds = new Int32Array(MAX_LINE_TOKENS + 1);
+  private readonly starts = new Int32Array(MAX_LINE_TOKENS + 1);
+  private readonly ends = new Int32Array(MAX_LINE_TOKENS + 1);
+  private count = 0;
+  private position = 0;
+  private depth = 0;
+  private text = '';
+  /** Offset of the line in `text`; node positions are relative to it. */
+  private lineStart = 0;
+  private file = '';
+  private lineNumber = 0;
+
+  /** Comment of the last line parsed: offsets in the line (0-based), or -1 for none. */
+  commentPos = -1;
+  commentEnd = -1;
+  commentText = '';
+
+  /**
+   * Parses `text[from, to)` as line `lineNumber` of `file` and appends its items to `items`.
+   * Returns false, leaving `items` unchanged, when the line must go to the chevrotain parser.
+   */
+  parseLine(text: string, from: number, to: number, file: string, lineNumber: number, items: LineItem[]): boolean {
+    this.commentPos = -1;
+    if (!this.scan(text, from, to)) return false;
+    this.text = text;
+    this.lineStart = from;
+    this.file = file;
+    this.lineNumber = lineNumber;
+    this.position = 0;
+    this.depth = 0;
+    try {
+      this.line(items);
+      return true;
+    } catch (error) {
+      if (error === BAIL) return false;
+      throw error;
+    }
+  }
+
+  /** Fills the token arrays; returns false on a character or token the fast path does not handle. */
+  private scan(text: string, from: number, to: number): boolean {
+    const kinds = this.kinds;
+    const starts = this.starts;
+    const ends = this.ends;
+    let count = 0;
+    let i = from;
+
+    while (i < to) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 12 || c === 11) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let kind: number;
+      if (c === 59 || (c === 47 && i + 1 < to && text.charCodeAt(i + 1) === 47)) {
+        const skip = c === 59 ? 1 : 2;
+        this.commentPos = i - from;
+        this.commentEnd = to - from;
+        this.commentText = text.slice(i + skip, to);
+        break;
+      } else if (isIdentStart(c)) {
+        if ((c === 108 || c === 76) && i + 12 <= to && matchesWord(text, i, 'lmul-formula')) {
+          i += 12;
+          kind = K.LmulFormula;
+        } else {
+          i++;
+          while (i < to && isIdentPart(text.charCodeAt(i))) i++;
+          kind = K.Ident;
+          const wordLength = i - start;
+          if (wordLength === 4 && matchesWord(text, start, 'loop')) kind = K.Loop;
+          else if (wordLength === 7 && matchesWord(text, start, 'endloop')) kind = K.EndLoop;
+        }
+      } else if (isDigit(c) || (c === 46 && i + 1 < to && isDigit(text.charCodeAt(i + 1)))) {
+        i = scanNumber(text, i, to);
+        kind = K.Number;
+      } else if (c === 46) {
+        i++;
+        while (i < to && isIdentPart(text.charCodeAt(i))) i++;
+        const wordLength = i - start;
+        if (wordLength === 6 && matchesWord(text, start, '.const')) kind = K.Const;
+        else if (wordLength === 7 && matchesWord(text, start, '.tensor')) kind = K.Tensor;
+        else if (wordLength === 8 && matchesWord(text, start, '.include')) kind = K.Include;
+        else return false;
+      } else if (c === 34) {
+        i++;
+        while (i < to) {
+          const d = text.charCodeAt(i);
+          if (d === 34) break;
+          if (d === 92) i++;
+          i++;
+        }
+        if (i >= to) return false;
+        i++;
+        kind = K.String;
+      } else {
+        i++;
+        switch (c) {
+          case 43:
+            if (i < to && text.charCodeAt(i) === 58) {
+              i++;
+              kind = K.PlusColon;
+            } else kind = K.Plus;
+            break;
+          case 45:
+            kind = K.Minus;
+            break;
+          case 42:
+            kind = K.Star;
+            break;
+          case 47:
+            kind = K.Slash;
+            break;
+          case 37:
+            kind = K.Percent;
+            break;
+          case 44:
+            kind = K.Comma;
+            break;
+          case 58:
+            kind = K.Colon;
+            break;
+          case 61:
+            kind = K.Equals;
+            break;
+          case 91:
+            kind = K.LBracket;
+            break;
+          case 93:
+            kind = K.RBracket;
+            break;
+          case 40:
+            kind = K.LParen;
+            break;
+          case 41:
+            kind = K.RParen;
+            break;
+          default:
+            return false;
+        }
+      }
+      // Lines with more tokens go to chevrotain, which reports MAX_LINE_TOKENS.
+      if (count >= MAX_LINE_TOKENS) return false;
+      kinds[count] = kind;
+      starts[count] = start;
+      ends[count] = i;
+      count++;
+    }
+    kinds[count] = K.End;
+    this.count = count;
+    return true;
+  }
+
+  private peek(offset = 0): number {
+    const index = this.position + offset;
+    return index < this.count ? this.kinds[index] : K.End;
+  }
+
+  private expect(kind: number): number {
+    if (this.peek() !== kind) throw BAIL;
+    return this.position++;
+  }
+
+  private image(token: number): string {
+    return interner.intern(this.text, this.starts[token], this.ends[token]);
+  }
+
+  private pos(token: number): number {
+    return this.starts[token] - this.lineStart;
+  }
+
+  private end(token: number): number {
+    return this.ends[token] - this.lineStart;
+  }
+
+  private lineSpan(pos: number, end: number): SourceSpan {
+    return { file: this.file, line: this.lineNumber, column: pos + 1, endLine: this.lineNumber, endColumn: end + 1 };
+  }
+
+  private line(items: LineItem[]): void {
+    let first: LineItem | undefined;
+    let second: LineItem | undefined;
+    switch (this.peek()) {
+      case K.End:
+        break;
+      case K.Const:
+        first = this.constDirective();
+        break;
+      case K.Tensor:
+        first = this.tensorDirective();
+        break;
+      case K.Include: {
+        const directive = this.position++;
+        const path = this.expect(K.String);
+        first = { kind: 'include', path: unquote(this.image(path)), span: this.lineSpan(this.pos(directive), this.end(path)), blankLineBefore: false, trailingComment: undefined };
+        break;
+      }
+      case K.Loop: {
+        const keyword = this.position++;
+        const variable = this.expect(K.Ident);
+        this.expect(K.Comma);
+        const count = this.expression();
+        first = { kind: 'loopStart', variable: this.image(variable), variablePos: this.pos(variable), count, span: this.lineSpan(this.pos(keyword), count.end) };
+        break;
+      }
+      case K.EndLoop: {
+        const keyword = this.position++;
+        first = { kind: 'loopEnd', span: this.lineSpan(this.pos(keyword), this.end(keyword)) };
+        break;
+      }
+      case K.Ident:
+        if (this.peek(1) === K.Colon) {
+          const name = this.position;
+          const colon = this.position + 1;
+          this.position += 2;
+          first = { kind: 'label', name: this.image(name), span: this.lineSpan(this.pos(name), this.end(colon)), blankLineBefore: false, trailingComment: undefined };
+          if (this.peek() === K.Ident) second = this.instruction();
+        } else {
+          first = this.instruction();
+        }
+        break;
+      default:
+        throw BAIL;
+    }
+    if (this.peek() !== K.End) throw BAIL;
+    if (first) items.push(first);
+    if (second) items.push(second);
+  }
+
+  private constDirective(): LineItem {
+    const directive = this.position++;
+    const name = this.expect(K.Ident);
+    this.expect(K.Equals);
+    const value = this.expression();
+    return { kind: 'const', name: this.image(name), namePos: this.pos(name), value, span: this.lineSpan(this.pos(directive), value.end), blankLineBefore: false, trailingComment: undefined };
+  }
+
+  private tensorDirective(): LineItem {
+    const directive = this.position++;
+    const name = this.expect(K.Ident);
+    const format = this.expect(K.Ident);
+    this.expect(K.LBracket);
+    const shape: ExprAst[] = [this.expression()];
+    while (this.peek() === K.Comma) {
+      this.position++;
+      shape.push(this.expression());
+    }
+    const last = this.expect(K.RBracket);
+    const options = this.options();
+    const end = options.length > 0 ? options[options.length - 1].end : this.end(last);
+    return {
+      kind: 'tensor',
+      name: this.image(name),
+      namePos: this.pos(name),
+      format: this.image(format),
+      formatPos: this.pos(format),
+      shape,
+      options,
+      span: this.lineSpan(this.pos(directive), end),
+      blankLineBefore: false,
+      trailingComment: undefined,
+    };
+  }
+
+  private instruction(): LineItem {
+    const mnemonic = this.expect(K.Ident);
+    let operands: readonly OperandAst[] = NO_NODES;
+    const next = this.peek();
+    if (next !== K.End && !(next === K.Ident && this.peek(1) === K.Equals)) {
+      const first = this.operand();
+      if (this.peek() !== K.Comma) operands = [first];
+      else {
+        const list = [first];
+        while (this.peek() === K.Comma) {
+          this.position++;
+          list.push(this.operand());
+        }
+        operands = list;
+      }
+    }
+    const options = this.options();
+    let end = this.end(mnemonic);
+    if (operands.length > 0) end = operands[operands.length - 1].end;
+    if (options.length > 0) end = options[options.length - 1].end;
+    return { kind: 'instruction', mnemonic: this.image(mnemonic), operands, options, span: this.lineSpan(this.pos(mnemonic), end), blankLineBefore: false, trailingComment: undefined };
+  }
+
+  private operand(): OperandAst {
+    const kind = this.peek();
+    if (kind === K.Ident && this.peek(1) === K.LBracket) {
+      const base = this.position;
+      this.position += 2;
+      const first = this.index();
+      let indices: IndexAst[];
+      if (this.peek() !== K.Comma) indices = [first];
+      else {
+        indices = [first];
+        while (this.peek() === K.Comma) {
+          this.position++;
+          indices.push(this.index());
+        }
+      }
+      const close = this.expect(K.RBracket);
+      return { kind: 'ref', base: this.image(base), indices, pos: this.pos(base), end: this.end(close) };
+    }
+    if (kind === K.String) {
+      const token = this.position++;
+      return { kind: 'string', value: unquote(this.image(token)), pos: this.pos(token), end: this.end(token) };
+    }
+    const expr = this.expression();
+    return { kind: 'expr', expr, pos: expr.pos, end: expr.end };
+  }
+
+  private index(): IndexAst {
+    const start = this.expression();
+    if (this.peek() !== K.PlusColon) return { start, width: undefined, pos: start.pos, end: start.end };
+    this.position++;
+    const width = this.expression();
+    return { start, width, pos: start.pos, end: width.end };
+  }
+
+  private options(): readonly OptionAst[] {
+    let options: OptionAst[] | undefined;
+    while (this.peek() === K.Ident || this.peek() === K.LmulFormula) {
+      const key = this.position++;
+      let option: OptionAst;
+      if (this.peek() !== K.Equals) {
+        option = { key: this.image(key), value: undefined, pos: this.pos(key), end: this.end(key) };
+      } else {
+        this.position++;
+        const value = this.optionValue();
+        option = { key: this.image(key), value, pos: this.pos(key), end: value.end };
+      }
+      if (options) options.push(option);
+      else options = [option];
+    }
+    return options ?? NO_NODES;
+  }
+
+  private optionValue(): OptionValueAst {
+    const kind = this.peek();
+    if (kind === K.String) return this.stringValue();
+    if (kind === K.Ident && this.peek(1) === K.LParen) {
+      const name = this.position;
+      this.position += 2;
+      const args: CallArgumentAst[] = [];
+      if (this.peek() !== K.RParen) {
+        args.push(this.callArgument());
+        while (this.peek() === K.Comma) {
+          this.position++;
+          args.push(this.callArgument());
+        }
+      }
+      const close = this.expect(K.RParen);
+      return { kind: 'call', name: this.image(name), args, pos: this.pos(name), end: this.end(close) };
+    }
+    if (kind === K.LmulFormula) {
+      const token = this.position++;
+      return { kind: 'name', name: this.image(token), pos: this.pos(token), end: this.end(token) };
+    }
+    return this.expression();
+  }
+
+  private callArgument(): CallArgumentAst {
+    if (this.peek() === K.Ident && this.peek(1) === K.Equals) {
+      const key = this.position;
+      this.position += 2;
+      const value = this.argumentValue();
+      return { kind: 'named', key: this.image(key), value, pos: this.pos(key), end: value.end };
+    }
+    const value = this.argumentValue();
+    return { kind: 'positional', value, pos: value.pos, end: value.end };
+  }
+
+  private argumentValue(): ExprAst | StringAst {
+    return this.peek() === K.String ? this.stringValue() : this.expression();
+  }
+
+  private stringValue(): StringAst {
+    const token = this.position++;
+    return { kind: 'string', value: unquote(this.image(token)), pos: this.pos(token), end: this.end(token) };
+  }
+
+  private expression(): ExprAst {
+    if (++this.depth > MAX_DEPTH) throw BAIL;
+    let left = this.term();
+    for (;;) {
+      const kind = this.peek();
+      if (kind !== K.Plus && kind !== K.Minus) break;
+      this.position++;
+      const right = this.term();
+      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos: left.pos, end: right.end };
+    }
+    this.depth--;
+    return left;
+  }
+
+  private term(): ExprAst {
+    let left = this.unary();
+    for (;;) {
+      const kind = this.peek();
+      if (kind !== K.Star && kind !== K.Slash && kind !== K.Percent) break;
+      this.position++;
+      const right = this.unary();
+      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos: left.pos, end: right.end };
+    }
+    return left;
+  }
+
+  private unary(): ExprAst {
+    const kind = this.peek();
+    if (kind === K.Minus || kind === K.Plus) {
+      if (++this.depth > MAX_DEPTH) throw BAIL;
+      const op = this.position++;
+      const operand = this.unary();
+      this.depth--;
+      return { kind: 'unary', op: kind === K.Minus ? '-' : '+', operand, pos: this.pos(op), end: operand.end };
+    }
+    return this.primary();
+  }
+
+  private primary(): ExprAst {
+    const kind = this.peek();
+    if (kind === K.Number) {
+      const token = this.position++;
+      const text = this.image(token);
+      const decimal = smallDecimal(this.text, this.starts[token], this.ends[token]);
+      return { kind: 'number', value: Number.isNaN(decimal) ? numberValue(text) : decimal, text, pos: this.pos(token), end: this.end(token) };
+    }
+    if (kind === K.Ident) {
+      const token = this.position++;
+      return { kind: 'name', name: this.image(token), pos: this.pos(token), end: this.end(token) };
+    }
+    if (kind === K.LParen) {
+      this.position++;
+      const inner = this.expression();
+      this.expect(K.RParen);
+      return inner;
+    }
+    throw BAIL;
+  }
+}
+
+/** The shared fast parser; parse.ts calls its `parseLine` for every line. */
+export const fastLineParser = new FastLineParser();
+
+/**
+ * Parses one line (without its line break) on its own. Returns undefined when the line must go to
+ * the chevrotain parser.
+ */
+export function fastParseLine(text: string, file: string, line: number): ScannedLine | undefined {
+  const items: LineItem[] = [];
+  if (!fastLineParser.parseLine(text, 0, text.length, file, line, items)) return undefined;
+  if (fastLineParser.commentPos < 0) return { items };
+  return { items, comment: { text: fastLineParser.commentText, column: fastLineParser.commentPos + 1, endColumn: fastLineParser.commentEnd + 1 } };
+}

@@ -1,0 +1,121 @@
+/**
+ * Reading `.lasm` files from disk: `.include` expansion with cycle detection, then validation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../common/diagnostic.js';
+import type { ProgramAst, ResolvedProgram, SourceSpan, StatementAst, TargetLimits } from './ast.js';
+import { MAX_SOURCE_CHARS, parseSource } from './parse.js';
+import { validate } from './validate.js';
+
+/** Outcome of checking one root file. */
+export interface CheckResult {
+  readonly file: string;
+  /** Undefined when any error was found. */
+  readonly program: ResolvedProgram | undefined;
+  readonly diagnostics: Diagnostic[];
+  /** Text of every file read, by the name used in spans, for code frames. */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** Reads a file as text; tests replace it to serve sources from memory. */
+export type ReadText = (file: string) => string;
+
+export interface LoadedProgram {
+  /** The root program with every `.include` replaced by the included statements. */
+  readonly ast: ProgramAst | undefined;
+  readonly diagnostics: Diagnostic[];
+  readonly sources: Map<string, string>;
+}
+
+function readTextFile(file: string): string {
+  const size = fs.statSync(file).size;
+  if (size > MAX_SOURCE_CHARS) throw new Error(`file is too large: ${size} bytes, the limit is ${MAX_SOURCE_CHARS}`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** Describes a file-system error in plain words. */
+function readErrorMessage(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `file not found: ${file}`;
+  if (code === 'EISDIR') return `${file} is a directory, not a .lasm file`;
+  if (code === 'EACCES') return `permission denied reading ${file}`;
+  return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Parses `file` and the files it includes. Include paths are relative to the including file.
+ * A file already included is skipped (include-once), and a file that includes itself directly or
+ * indirectly is an error. `.include` is expanded only at the top level, and the validator reports
+ * one inside a loop.
+ */
+export function loadProgram(file: string, readText: ReadText = readTextFile): LoadedProgram {
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  const included = new Set<string>();
+
+  const load = (name: string, chain: readonly string[], includedAt: SourceSpan | undefined): StatementAst[] | undefined => {
+    let text: string;
+    try {
+      text = readText(name);
+    } catch (error) {
+      diagnostics.push({ severity: 'error', message: readErrorMessage(name, error), ...(includedAt ? { span: includedAt } : {}) });
+      return undefined;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    sources.set(name, text);
+    const parsed = parseSource(text, name);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.ast) return undefined;
+
+    const statements: StatementAst[] = [];
+    for (const statement of parsed.ast.statements) {
+      if (statement.kind !== 'include') {
+        statements.push(statement);
+        continue;
+      }
+      const target = path.join(path.dirname(name), statement.path);
+      const key = path.resolve(target);
+      if (chain.includes(key)) {
+        const cycle = [...chain.slice(chain.indexOf(key)), key].map((entry) => path.relative(process.cwd(), entry) || entry).join(' → ');
+        diagnostics.push({ severity: 'error', message: `include cycle: ${cycle}`, span: statement.span });
+        continue;
+      }
+      if (included.has(key)) continue;
+      included.add(key);
+      const nested = load(target, [...chain, key], statement.span);
+      if (nested) for (const nestedStatement of nested) statements.push(nestedStatement);
+    }
+    return statements;
+  };
+
+  const rootKey = path.resolve(file);
+  included.add(rootKey);
+  const statements = load(file, [rootKey], undefined);
+  return { ast: statements ? { file, statements } : undefined, diagnostics, sources };
+}
+
+/**
+ * Loads, parses and validates each file. Validation runs only on files without syntax errors,
+ * because a line dropped by the parser would otherwise cause misleading follow-up errors.
+ * Tensors initialised from files are checked to exist.
+ */
+export function checkFiles(paths: readonly string[], target?: TargetLimits, readText: ReadText = readTextFile): CheckResult[] {
+  return paths.map((file) => {
+    const loaded = loadProgram(file, readText);
+    const diagnostics = [...loaded.diagnostics];
+    let program: ResolvedProgram | undefined;
+    if (loaded.ast && !diagnostics.some((d) => d.severity === 'error')) {
+      const validated = validate(loaded.ast, target);
+      diagnostics.push(...validated.diagnostics);
+      program = validated.program;
+      for (const tensor of program?.tensors ?? []) {
+        if (tensor.init.kind === 'file' && !fs.existsSync(tensor.init.path)) {
+          diagnostics.push({ severity: 'error', message: `initialiser file not found: ${tensor.init.path}`, span: tensor.span });
+          program = undefined;
+        }
+      }
+    }
+    return { file, program, diagnostics, sources: loaded.sources };
+  });
+}

@@ -1,0 +1,1153 @@
+/**
+ * `validate`: checks a `ProgramAst` against a target and resolves it into the `ResolvedProgram`
+ * that the simulator runs. Reports every problem it can find in one pass.
+ */
+import path from 'node:path';
+import { closestMatch, type Diagnostic } from '../common/diagnostic.js';
+import { tryParseFormat } from '../sim/numerics/index.js';
+import {
+  ACCUMULATE_FORMATS,
+  DEFAULT_TARGET,
+  MULTIPLIER_METHODS,
+  QUEUES,
+  type AccumulateFormat,
+  type AddressExpr,
+  type Buffer,
+  type DramTile,
+  type ExprAst,
+  type FormatName,
+  type Instruction,
+  type MultiplierMethod,
+  type OnChipTile,
+  type OperandAst,
+  type OptionAst,
+  type OptionValueAst,
+  type Placement,
+  type Positioned,
+  type ProgramAst,
+  type Queue,
+  type ResolvedProgram,
+  type ResolvedTensor,
+  type SourceSpan,
+  type StatementAst,
+  type TargetLimits,
+  type VectorBinaryOp,
+  type VectorUnaryOp,
+  type TensorInit,
+  spanAt,
+} from './ast.js';
+import {
+  AddressTable,
+  bounds,
+  boundsInto,
+  isReservedName,
+  resolveExpr,
+  scalarRegister,
+  toAddress,
+  vectorRegister,
+  type ConstValue,
+  type ExprScope,
+  type Interval,
+  type IntervalEnv,
+  type IntervalSlot,
+  type NameMeaning,
+} from './resolve.js';
+import { MNEMONICS, OPERAND_EXAMPLES, SIGNATURES, usage, type OperandKind, type Signature } from './signatures.js';
+
+/** Limits with every default filled in. */
+type FullTarget = typeof DEFAULT_TARGET;
+
+type InstructionStatement = Extract<StatementAst, { kind: 'instruction' }>;
+type LoopStatement = Extract<StatementAst, { kind: 'loop' }>;
+
+/**
+ * Statically known state carried along program order for shape checks.
+ * NOTE: program order here is text order. A preload or vsetlen late in a loop body is not seen by
+ * the instructions before it in the next iteration, so the simulator re-checks these at run time.
+ */
+interface FlowState {
+  preload?: { readonly k: number; readonly n: number; readonly line: number };
+  anyPreload: boolean;
+  vectorLength: number | undefined;
+}
+
+interface TokenCount {
+  signals: number;
+  waits: number;
+  firstSignal?: SourceSpan;
+  firstWait?: SourceSpan;
+}
+
+interface Block {
+  readonly labels: Map<string, number>;
+}
+
+/**
+ * Resolves names, folds constants and checks `ast` against `target` (fields left out take the
+ * values of `DEFAULT_TARGET`). Returns the program only when there is no error; warnings do not
+ * prevent it.
+ */
+export function validate(ast: ProgramAst, target: TargetLimits = {}): { program: ResolvedProgram | undefined; diagnostics: Diagnostic[] } {
+  const validator = new Validator({ ...DEFAULT_TARGET, ...stripUndefined(target) });
+  return validator.run(ast);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+class Validator {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly constants = new Map<string, ConstValue>();
+  /** Lookup results per constant, built once so that each use allocates nothing. */
+  private readonly constantMeanings = new Map<string, NameMeaning>();
+  private readonly tensors = new Map<string, ResolvedTensor>();
+  private readonly tensorList: ResolvedTensor[] = [];
+  private readonly loopVariables: string[] = [];
+  /** Product of the enclosing constant loop counts; undefined inside a loop with a run-time count. */
+  private multiplier: number | undefined = 1;
+  private readonly loopIntervals: (Interval | undefined)[] = [];
+  private boundsEnv: IntervalEnv | undefined;
+  private readonly tokens = new Map<string, TokenCount>();
+  private hasJumps = false;
+  private loopDepth = 0;
+  private instructionCount = 0;
+  private readonly flow: FlowState;
+  private readonly scope: ExprScope;
+  /**
+   * Span of the statement being checked. Nodes inside a statement carry only offsets in its line
+   * (`Positioned`), and `at` combines the two when a diagnostic needs a span.
+   */
+  private line: SourceSpan = { file: '', line: 1, column: 1 };
+  /** Options of the instruction being checked; reset for each instruction, because allocating them per instruction costs more than the checks. */
+  private readonly parsedOptions = new ParsedOptions();
+  /** Format names as written that passed `format`, with their canonical names. */
+  private readonly formatNames = new Map<string, FormatName>();
+  /** Scratch interval for range checks. */
+  private readonly range: IntervalSlot = { low: 0, high: 0 };
+  /** Token counters indexed by `queueIndex(from) * 4 + queueIndex(to)`; `tokens` keeps their first-use order. */
+  private readonly tokenTable: (TokenCount | undefined)[] = new Array<TokenCount | undefined>(16).fill(undefined);
+
+  constructor(private readonly target: FullTarget) {
+    this.flow = { anyPreload: false, vectorLength: target.vectorLength };
+    this.scope = {
+      lookup: (name) => this.lookup(name),
+      names: () => [...this.constants.keys(), ...this.loopVariables, 'core', 'ncores'],
+      scalarRegisters: target.scalarRegisters,
+      report: (message, node, hint) => this.error(message, this.at(node), hint),
+      addresses: new AddressTable(),
+    };
+  }
+
+  /** Span of option `key` of the instruction being checked, if it was given. */
+  private optionSpan(options: ParsedOptions, key: string): SourceSpan | undefined {
+    const node = options.nodes.get(key);
+    return node && this.at(node);
+  }
+
+  /** Span of `node`, a position in the line of the statement being checked. */
+  private at(node: Positioned): SourceSpan {
+    return spanAt(this.line, node);
+  }
+
+  /** Span of a name at offset `pos` in the line of the statement being checked. */
+  private nameAt(pos: number, name: string): SourceSpan {
+    return spanAt(this.line, { pos, end: pos + name.length });
+  }
+
+  run(ast: ProgramAst): { program: ResolvedProgram | undefined; diagnostics: Diagnostic[] } {
+    for (const statement of ast.statements) this.declare(statement);
+    const body = this.block(ast.statements);
+    this.checkTokenBalance();
+
+    const failed = this.diagnostics.some((d) => d.severity === 'error');
+    const program: ResolvedProgram | undefined = failed
+      ? undefined
+      : {
+          tensors: this.tensorList,
+          body,
+          loopDepth: this.loopDepth,
+          constants: new Map([...this.constants].map(([name, value]) => [name, value.value])),
+          instructionCount: this.instructionCount,
+        };
+    return { program, diagnostics: this.diagnostics };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reporting and names
+  // -------------------------------------------------------------------------------------------
+
+  private error(message: string, span: SourceSpan | undefined, hint?: string): undefined {
+    this.diagnostics.push({ severity: 'error', message, ...(span ? { span } : {}), ...(hint ? { hint } : {}) });
+    return undefined;
+  }
+
+  private warning(message: string, span: SourceSpan, hint?: string): void {
+    this.diagnostics.push({ severity: 'warning', message, span, ...(hint ? { hint } : {}) });
+  }
+
+  private lookup(name: string): NameMeaning | undefined {
+    const depth = this.loopVariables.lastIndexOf(name);
+    if (depth >= 0) return INDEX_MEANINGS[depth] ?? { kind: 'index', depth };
+    const constant = this.constantMeanings.get(name);
+    if (constant) return constant;
+    if (this.tensors.has(name)) return TENSOR_MEANING;
+    return undefined;
+  }
+
+  /** Checks that a new name is free: not reserved, not a constant, tensor or enclosing loop variable. */
+  private checkNewName(name: string, span: SourceSpan, what: string): boolean {
+    if (isReservedName(name)) {
+      this.error(`${what} name '${name}' is reserved for a register, buffer or builtin`, span, 'registers are r0, r1, … and v0, v1, …; buffers sp and acc; builtins core and ncores');
+      return false;
+    }
+    const existing = this.constants.has(name) ? 'constant' : this.tensors.has(name) ? 'tensor' : this.loopVariables.includes(name) ? 'loop variable' : undefined;
+    if (existing) {
+      this.error(`${what} name '${name}' is already defined as a ${existing}`, span);
+      return false;
+    }
+    return true;
+  }
+
+  /** Resolves a constant integer such as a shape or tile width; reports and returns undefined otherwise. */
+  private constInt(expr: ExprAst, what: string, minimum: number): number | undefined {
+    const resolved = resolveExpr(expr, this.scope, false);
+    if (!resolved || resolved.kind !== 'const') return undefined;
+    const value = resolved.value.value;
+    if (!Number.isInteger(value)) return this.error(`${what} must be an integer, got ${value}`, this.at(expr));
+    if (value < minimum) return this.error(`${what} must be at least ${minimum}, got ${value}`, this.at(expr));
+    if (!Number.isSafeInteger(value)) return this.error(`${what} ${value} is too large`, this.at(expr));
+    return value;
+  }
+
+  private constNumber(expr: ExprAst): number | undefined {
+    const resolved = resolveExpr(expr, this.scope, false);
+    return resolved?.kind === 'const' ? resolved.value.value : undefined;
+  }
+
+  /** Resolves an integer expression that may depend on run-time values. */
+  private runtimeInt(expr: ExprAst, what: string): AddressExpr | undefined {
+    const resolved = resolveExpr(expr, this.scope, true);
+    if (!resolved) return undefined;
+    if (resolved.kind === 'const' && !Number.isInteger(resolved.value.value)) return this.error(`${what} must be an integer, got ${resolved.value.value}`, this.at(expr));
+    return toAddress(resolved);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Directives
+  // -------------------------------------------------------------------------------------------
+
+  private declare(statement: StatementAst): void {
+    this.line = statement.span;
+    if (statement.kind === 'const') {
+      if (!this.checkNewName(statement.name, this.nameAt(statement.namePos, statement.name), 'constant')) return;
+      const resolved = resolveExpr(statement.value, this.scope, false);
+      if (resolved?.kind === 'const') {
+        this.constants.set(statement.name, resolved.value);
+        this.constantMeanings.set(statement.name, { kind: 'const', resolved });
+      }
+    } else if (statement.kind === 'tensor') {
+      this.declareTensor(statement);
+    }
+  }
+
+  private declareTensor(statement: Extract<StatementAst, { kind: 'tensor' }>): void {
+    const nameSpan = this.nameAt(statement.namePos, statement.name);
+    if (!this.checkNewName(statement.name, nameSpan, 'tensor')) return;
+    const format = this.format(statement.format, { pos: statement.formatPos, end: statement.formatPos + statement.format.length });
+    if (statement.shape.length > 4) this.error(`tensor '${statement.name}' has ${statement.shape.length} dimensions; at most 4 are supported`, statement.span);
+    const shape = statement.shape.map((dim) => this.constInt(dim, 'tensor dimension', 1));
+
+    let init: TensorInit = { kind: 'zeros' };
+    let output = false;
+    let placement: Placement = 'dram';
+    const seen = new Set<string>();
+    for (const option of statement.options) {
+      const key = option.key.toLowerCase();
+      if (seen.has(key)) {
+        this.error(`option '${option.key}' is given twice`, this.at(option));
+        continue;
+      }
+      seen.add(key);
+      if (key === 'output') {
+        if (option.value) this.error("'output' is a flag and takes no value", this.at(option));
+        output = true;
+      } else if (key === 'init') {
+        const parsed = option.value ? this.tensorInit(option.value, statement.span.file) : this.error("'init' needs a value, such as init=zeros", this.at(option));
+        if (parsed) init = parsed;
+      } else if (key === 'place') {
+        const name = option.value?.kind === 'name' ? option.value.name.toLowerCase() : undefined;
+        if (name === 'dram' || name === 'host') placement = name;
+        else this.error('place must be dram or host', this.at(option.value ?? option));
+      } else {
+        const suggestion = closestMatch(option.key, ['init', 'output', 'place']);
+        this.error(`unknown option '${option.key}' for .tensor`, this.at(option), suggestion ? `did you mean '${suggestion}'?` : 'options are init=…, output and place=dram|host');
+      }
+    }
+    if (!format || shape.some((dim) => dim === undefined)) return;
+
+    const tensor: ResolvedTensor = { name: statement.name, index: this.tensorList.length, shape: shape as number[], format, init, output, placement, span: nameSpan };
+    this.tensors.set(tensor.name, tensor);
+    this.tensorList.push(tensor);
+  }
+
+  private tensorInit(value: OptionValueAst, file: string): TensorInit | undefined {
+    if (value.kind === 'name') {
+      const name = value.name.toLowerCase();
+      if (name === 'zeros') return { kind: 'zeros' };
+      if (name === 'ones') return { kind: 'ones' };
+    }
+    if (value.kind === 'number' || value.kind === 'unary' || value.kind === 'binary') {
+      const constant = this.constNumber(value);
+      return constant === undefined ? undefined : { kind: 'constant', value: constant };
+    }
+    if (value.kind !== 'call') return this.error('init must be zeros, ones, a number, const(v), uniform(lo, hi, seed=S), normal(mean, std, seed=S) or file("path")', this.at(value));
+
+    const name = value.name.toLowerCase();
+    const positional = value.args.filter((arg) => arg.kind === 'positional').map((arg) => arg.value);
+    const named = new Map(value.args.filter((arg) => arg.kind === 'named').map((arg) => [arg.key.toLowerCase(), arg]));
+    const allowedNames = name === 'uniform' || name === 'normal' ? ['seed'] : [];
+    for (const [key, arg] of named) {
+      if (!allowedNames.includes(key)) this.error(`unknown argument '${key}' for ${name}()`, this.at(arg));
+    }
+    const numbers = (count: number, usageText: string): number[] | undefined => {
+      if (positional.length !== count) return this.error(`${name}() takes ${usageText}`, this.at(value));
+      const result: number[] = [];
+      for (const arg of positional) {
+        if (arg.kind === 'string') return this.error(`${name}() takes numbers, not strings`, this.at(arg));
+        const number = this.constNumber(arg);
+        if (number === undefined) return undefined;
+        result.push(number);
+      }
+      return result;
+    };
+    const seedArg = named.get('seed');
+    let seed = 0;
+    if (seedArg) {
+      const seedValue = seedArg.kind === 'named' && seedArg.value.kind !== 'string' ? this.constInt(seedArg.value, 'seed', 0) : this.error('seed must be an integer', this.at(seedArg));
+      if (seedValue === undefined) return undefined;
+      seed = seedValue;
+    }
+
+    switch (name) {
+      case 'const': {
+        const args = numbers(1, 'one value: const(v)');
+        return args && { kind: 'constant', value: args[0] };
+      }
+      case 'uniform': {
+        const args = numbers(2, 'two bounds: uniform(lo, hi, seed=S)');
+        if (!args) return undefined;
+        if (args[0] > args[1]) return this.error(`uniform(lo, hi) needs lo <= hi, got ${args[0]} > ${args[1]}`, this.at(value));
+        return { kind: 'uniform', low: args[0], high: args[1], seed };
+      }
+      case 'normal': {
+        const args = numbers(2, 'a mean and a standard deviation: normal(mean, std, seed=S)');
+        if (!args) return undefined;
+        if (args[1] < 0) return this.error(`normal(mean, std) needs std >= 0, got ${args[1]}`, this.at(value));
+        return { kind: 'normal', mean: args[0], std: args[1], seed };
+      }
+      case 'file': {
+        const arg = positional[0];
+        if (positional.length !== 1 || arg.kind !== 'string') return this.error('file() takes one string: file("weights.npy")', this.at(value));
+        const resolved = path.resolve(path.dirname(file), arg.value);
+        return { kind: 'file', path: resolved, fileFormat: arg.value.toLowerCase().endsWith('.npy') ? 'npy' : 'raw' };
+      }
+      default: {
+        const suggestion = closestMatch(value.name, ['const', 'uniform', 'normal', 'file']);
+        return this.error(`unknown initialiser '${value.name}'`, this.at(value), suggestion ? `did you mean '${suggestion}'?` : 'use zeros, ones, const(v), uniform(lo, hi), normal(mean, std) or file("path")');
+      }
+    }
+  }
+
+  /** Checks a format name at `node`; valid names are cached, because every load and matmul names one. */
+  private format(name: string, node: Positioned): FormatName | undefined {
+    const cached = this.formatNames.get(name);
+    if (cached !== undefined) return cached;
+    const span = this.at(node);
+    const format = tryParseFormat(name);
+    if (!format) {
+      const suggestion = closestMatch(name, ['fp32', 'fp16', 'bf16', 'e4m3', 'e5m2', 'e4m3fnuz', 'e5m2fnuz']);
+      return this.error(`unknown number format '${name}'`, span, suggestion ? `did you mean '${suggestion}'?` : 'formats are fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz and eXmY (1 <= X <= 8, 1 <= Y <= 23)');
+    }
+    if (this.target.formats && !this.target.formats.includes(format.name)) {
+      return this.error(`format '${format.name}' is not supported by the target`, span, `supported: ${this.target.formats.join(', ')}`);
+    }
+    this.formatNames.set(name, format.name);
+    return format.name;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Blocks and control flow
+  // -------------------------------------------------------------------------------------------
+
+  private block(statements: readonly StatementAst[]): Instruction[] {
+    const block: Block = { labels: this.collectLabels(statements) };
+    const result: Instruction[] = [];
+    let unreachableFrom: string | undefined;
+    let warnedUnreachable = false;
+
+    for (const statement of statements) {
+      if (statement.kind === 'label') {
+        unreachableFrom = undefined;
+        continue;
+      }
+      if (statement.kind === 'comment') continue;
+      if (statement.kind === 'const' || statement.kind === 'tensor' || statement.kind === 'include') {
+        if (this.loopVariables.length > 0) this.error(`.${statement.kind} is allowed only outside loops`, statement.span);
+        else if (statement.kind === 'include') this.error('.include was not expanded; check the program with checkFiles or `lmulsim check`', statement.span);
+        continue;
+      }
+
+      if (unreachableFrom && !warnedUnreachable) {
+        this.warning(`unreachable code: it follows '${unreachableFrom}' in the same block`, statement.span, 'remove it, or put a label before it as a jump target');
+        warnedUnreachable = true;
+      }
+
+      const instruction = statement.kind === 'loop' ? this.loop(statement) : this.instruction(statement, block);
+      if (instruction) {
+        result.push(instruction);
+        if (instruction.kind === 'halt' || instruction.kind === 'jump') unreachableFrom = instruction.kind;
+      }
+    }
+    return result;
+  }
+
+  /** Maps each label of a block to the index of the instruction that follows it. */
+  private collectLabels(statements: readonly StatementAst[]): Map<string, number> {
+    const labels = new Map<string, number>();
+    let index = 0;
+    for (const statement of statements) {
+      if (statement.kind === 'label') {
+        if (labels.has(statement.name)) this.error(`label '${statement.name}' is defined twice in this block`, statement.span);
+        else if (isReservedName(statement.name)) this.error(`label name '${statement.name}' is reserved for a register, buffer or builtin`, statement.span);
+        labels.set(statement.name, index);
+      } else if (statement.kind === 'instruction' || statement.kind === 'loop') {
+        index++;
+      }
+    }
+    return labels;
+  }
+
+  private loop(statement: LoopStatement): Instruction | undefined {
+    this.line = statement.span;
+    const variableOk = this.checkNewName(statement.variable, this.nameAt(statement.variablePos, statement.variable), 'loop variable');
+    const count = this.runtimeInt(statement.count, 'loop count');
+    let interval: Interval | undefined;
+    let constantCount: number | undefined;
+    if (count?.op === 'const') {
+      constantCount = count.value;
+      if (count.value < 1) this.error(`loop count must be at least 1, got ${count.value}`, this.at(statement.count));
+      else interval = { low: 0, high: count.value - 1 };
+    } else if (count) {
+      const range = bounds(count, this.intervalEnv());
+      if (range && range.high < 1) this.error(`loop count is at most ${range.high}; it must be at least 1`, this.at(statement.count));
+      if (range) interval = { low: 0, high: Math.max(0, range.high - 1) };
+    }
+
+    const depth = this.loopVariables.length;
+    this.loopVariables.push(variableOk ? statement.variable : '');
+    this.loopIntervals.push(interval);
+    this.loopDepth = Math.max(this.loopDepth, depth + 1);
+    const outerMultiplier = this.multiplier;
+    this.multiplier = outerMultiplier !== undefined && constantCount !== undefined && constantCount >= 1 ? outerMultiplier * constantCount : undefined;
+
+    const body = this.block(statement.body);
+
+    this.multiplier = outerMultiplier;
+    this.loopIntervals.pop();
+    this.loopVariables.pop();
+    this.instructionCount++;
+    if (!count) return undefined;
+    if (!statement.body.some((inner) => inner.kind === 'instruction' || inner.kind === 'loop')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
+    return { kind: 'loop', unit: 'control', variable: statement.variable, depth, count, body, span: statement.span, wait: NO_QUEUES, signal: NO_QUEUES };
+  }
+
+  /** Bounds of the loop indices in scope; one object, because `loopIntervals` changes in place. */
+  private intervalEnv(): IntervalEnv {
+    this.boundsEnv ??= { indices: this.loopIntervals, cores: this.target.cores };
+    return this.boundsEnv;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Instructions
+  // -------------------------------------------------------------------------------------------
+
+  private instruction(statement: InstructionStatement, block: Block): Instruction | undefined {
+    this.instructionCount++;
+    this.line = statement.span;
+    const known = knownMnemonic(statement.mnemonic);
+    const mnemonic = known ?? statement.mnemonic.toLowerCase();
+    const signature = known === undefined ? undefined : SIGNATURES[known];
+    if (!signature) {
+      const suggestion = closestMatch(mnemonic, MNEMONICS);
+      return this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), suggestion ? `did you mean '${suggestion}'?` : 'docs/isa.md lists every instruction');
+    }
+
+    if (statement.operands.length !== signature.operands.length) {
+      const expected = signature.operands.length;
+      return this.error(
+        `'${mnemonic}' takes ${expected} operand${expected === 1 ? '' : 's'} but got ${statement.operands.length}`,
+        statement.operands.length > expected ? this.at(statement.operands[expected]) : statement.span,
+        `usage: ${usage(mnemonic)}`,
+      );
+    }
+    const options = this.options(statement, mnemonic, signature);
+    if (!options) return undefined;
+    const operands = statement.operands;
+    for (let i = 0; i < operands.length; i++) {
+      if (!this.operandShapeOk(operands[i], signature.operands[i][1], mnemonic, i)) return undefined;
+    }
+
+    const base = { span: statement.span, wait: options.wait, signal: options.signal };
+    let unit: string = signature.unit;
+    if (mnemonic === 'sync') {
+      const queue = this.queueOperand(operands[0]);
+      if (!queue) return undefined;
+      if (options.wait.length === 0 && options.signal.length === 0) this.warning("'sync' without wait= or signal= does nothing", statement.span);
+      unit = queue;
+    }
+    if (unit === 'control' && (options.wait.length > 0 || options.signal.length > 0)) return this.error(`'${mnemonic}' runs on the control unit, which exchanges no tokens`, statement.span);
+    this.countTokens(unit, options.wait, options.signal, statement.span);
+
+    switch (mnemonic) {
+      case 'load':
+        return this.load(statement, options, base);
+      case 'store':
+        return this.store(statement, options, base);
+      case 'preload':
+        return this.preload(statement, options, base);
+      case 'matmul':
+        return this.matmul(statement, options, base);
+      case 'vload':
+      case 'vstore':
+        return this.vectorMove(mnemonic, statement, options, base);
+      case 'vadd':
+      case 'vsub':
+      case 'vmul':
+      case 'vmax':
+      case 'vmin': {
+        const dst = this.vreg(operands[0]);
+        const a = this.vreg(operands[1]);
+        const b = this.vreg(operands[2]);
+        if (dst === undefined || a === undefined || b === undefined) return undefined;
+        const op = VECTOR_OPS[mnemonic] as VectorBinaryOp;
+        return { kind: 'vbinary', unit: 'vector', op, dst, a, b, method: options.method ?? 'exact', format: options.formats.get('fmt') ?? 'fp32', span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'vmov':
+      case 'vneg':
+      case 'vexp':
+      case 'vrecip':
+      case 'vrsqrt': {
+        const dst = this.vreg(operands[0]);
+        const src = this.vreg(operands[1]);
+        if (dst === undefined || src === undefined) return undefined;
+        return { kind: 'vunary', unit: 'vector', op: VECTOR_OPS[mnemonic] as VectorUnaryOp, dst, src, span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'vscale':
+      case 'vaddi': {
+        const dst = this.vreg(operands[0]);
+        const src = this.vreg(operands[1]);
+        const value = this.constNumber((operands[2] as { expr: ExprAst }).expr);
+        if (dst === undefined || src === undefined || value === undefined) return undefined;
+        return { kind: 'vimm', unit: 'vector', op: mnemonic === 'vscale' ? 'scale' : 'add', dst, src, value, span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'vfill': {
+        const dst = this.vreg(operands[0]);
+        const value = this.constNumber((operands[1] as { expr: ExprAst }).expr);
+        if (dst === undefined || value === undefined) return undefined;
+        return { kind: 'vfill', unit: 'vector', dst, value, span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'vredsum':
+      case 'vredmax': {
+        const dst = this.vreg(operands[0]);
+        const src = this.vreg(operands[1]);
+        if (dst === undefined || src === undefined) return undefined;
+        return { kind: 'vreduce', unit: 'vector', op: mnemonic === 'vredsum' ? 'sum' : 'max', dst, src, span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'vsetlen':
+        return this.vsetlen(statement, base);
+      case 'set': {
+        const reg = this.sreg(operands[0]);
+        const value = this.runtimeInt((operands[1] as { expr: ExprAst }).expr, 'value');
+        if (reg === undefined || value === undefined) return undefined;
+        return { kind: 'set', unit: 'control', reg, value, span: base.span, wait: base.wait, signal: base.signal };
+      }
+      case 'jump':
+      case 'beqz':
+      case 'bnez':
+        return this.jump(mnemonic, statement, block, base);
+      case 'sync':
+        return { kind: 'sync', unit: unit as Queue, span: base.span, wait: base.wait, signal: base.signal };
+      case 'fence':
+        return { kind: 'fence', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+      case 'barrier':
+        return { kind: 'barrier', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+      case 'halt':
+        return { kind: 'halt', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+      default:
+        return this.error(`instruction '${mnemonic}' has no validator`, this.nameAt(statement.span.column - 1, statement.mnemonic));
+    }
+  }
+
+  /** Checks that an operand has the syntactic form its kind needs. */
+  private operandShapeOk(operand: OperandAst, kind: OperandKind, mnemonic: string, index: number): boolean {
+    const base = operand.kind === 'ref' ? operand.base.toLowerCase() : undefined;
+    switch (kind) {
+      case 'onchip':
+        return base === 'sp' || base === 'acc' ? true : this.operandKindError(operand, kind, mnemonic, index);
+      case 'scratchpad':
+        return base === 'sp' ? true : this.operandKindError(operand, kind, mnemonic, index);
+      case 'accumulator':
+        return base === 'acc' ? true : this.operandKindError(operand, kind, mnemonic, index);
+      case 'tensor':
+        if (operand.kind !== 'ref' || base === 'sp' || base === 'acc') return this.operandKindError(operand, kind, mnemonic, index);
+        return true;
+      case 'vreg':
+      case 'sreg':
+      case 'label':
+        return operand.kind === 'expr' && operand.expr.kind === 'name' ? true : this.operandKindError(operand, kind, mnemonic, index);
+      case 'int':
+      case 'number':
+        return operand.kind === 'expr' ? true : this.operandKindError(operand, kind, mnemonic, index);
+      case 'queue':
+        return operand.kind === 'expr' && operand.expr.kind === 'name' ? true : this.operandKindError(operand, kind, mnemonic, index);
+    }
+  }
+
+  private operandKindError(operand: OperandAst, kind: OperandKind, mnemonic: string, index: number): false {
+    this.error(`operand ${index + 1} of '${mnemonic}' must be ${OPERAND_EXAMPLES[kind]}`, this.at(operand), `usage: ${usage(mnemonic)}`);
+    return false;
+  }
+
+  private queueOperand(operand: OperandAst): Queue | undefined {
+    const name = operand.kind === 'expr' && operand.expr.kind === 'name' ? operand.expr.name.toLowerCase() : '';
+    if ((QUEUES as readonly string[]).includes(name)) return name as Queue;
+    const suggestion = closestMatch(name, QUEUES);
+    return this.error(`'${name}' is not a queue`, this.at(operand), suggestion ? `did you mean '${suggestion}'?` : `queues are ${QUEUES.join(', ')}`);
+  }
+
+  private vreg(operand: OperandAst): number | undefined {
+    const name = operand.kind === 'expr' && operand.expr.kind === 'name' ? operand.expr.name : '';
+    const register = vectorRegister(name);
+    if (register === undefined) return this.error(`'${name}' is not a vector register`, this.at(operand), 'vector registers are v0, v1, …');
+    if (register >= this.target.vectorRegisters) return this.error(`vector register '${name}' does not exist: the target has v0 to v${this.target.vectorRegisters - 1}`, this.at(operand));
+    return register;
+  }
+
+  private sreg(operand: OperandAst): number | undefined {
+    const name = operand.kind === 'expr' && operand.expr.kind === 'name' ? operand.expr.name : '';
+    const register = scalarRegister(name);
+    if (register === undefined) return this.error(`'${name}' is not a scalar register`, this.at(operand), 'scalar registers are r0, r1, …');
+    if (register >= this.target.scalarRegisters) return this.error(`scalar register '${name}' does not exist: the target has r0 to r${this.target.scalarRegisters - 1}`, this.at(operand));
+    return register;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Options
+  // -------------------------------------------------------------------------------------------
+
+  private options(statement: InstructionStatement, mnemonic: string, signature: Signature): ParsedOptions | undefined {
+    const parsed = this.parsedOptions;
+    parsed.reset();
+    let ok = true;
+
+    for (const option of statement.options) {
+      const key = option.key.toLowerCase();
+      const kind = Object.hasOwn(signature.options, key) ? signature.options[key] : undefined;
+      if (!kind) {
+        const allowed = Object.keys(signature.options);
+        const suggestion = closestMatch(key, allowed);
+        let hint = `'${mnemonic}' takes no options`;
+        if (suggestion) hint = `did you mean '${suggestion}'?`;
+        else if (allowed.length > 0) hint = `options are ${allowed.join(', ')}`;
+        this.error(`unknown option '${option.key}' for '${mnemonic}'`, this.at(option), hint);
+        ok = false;
+        continue;
+      }
+      if (parsed.nodes.has(key) && kind !== 'queue') {
+        this.error(`option '${key}' is given twice`, this.at(option));
+        ok = false;
+        continue;
+      }
+      parsed.nodes.set(key, option);
+      if (!this.option(option, key, kind, parsed)) ok = false;
+    }
+
+    for (const required of signature.required ?? NO_NAMES) {
+      if (!parsed.nodes.has(required)) {
+        this.error(`'${mnemonic}' needs the option ${required}=…`, statement.span, `usage: ${usage(mnemonic)} ${(signature.required ?? []).map((name) => `${name}=…`).join(' ')}`);
+        ok = false;
+      }
+    }
+    for (const [a, b] of EXCLUSIVE_FLAGS) {
+      if (parsed.flags.has(a) && parsed.flags.has(b)) {
+        this.error(`'${a}' and '${b}' exclude each other`, this.optionSpan(parsed, b));
+        ok = false;
+      }
+    }
+    return ok ? parsed : undefined;
+  }
+
+  private option(option: OptionAst, key: string, kind: string, parsed: ParsedOptions): boolean {
+    if (kind === 'flag') {
+      if (option.value) {
+        this.error(`'${key}' is a flag and takes no value`, this.at(option));
+        return false;
+      }
+      parsed.flags.set(key, true);
+      return true;
+    }
+    const value = option.value;
+    if (!value) {
+      this.error(`option '${key}' needs a value: ${key}=…`, this.at(option));
+      return false;
+    }
+    const name = value.kind === 'name' ? value.name : undefined;
+    switch (kind) {
+      case 'format': {
+        if (!name) return this.error(`${key} must be a format name such as e4m3`, this.at(value)) ?? false;
+        const format = this.format(name, value);
+        if (!format) return false;
+        parsed.formats.set(key, format);
+        return true;
+      }
+      case 'accformat': {
+        const lower = name?.toLowerCase();
+        if (!lower || !(ACCUMULATE_FORMATS as readonly string[]).includes(lower)) return this.error(`${key} must be one of ${ACCUMULATE_FORMATS.join(', ')}`, this.at(value)) ?? false;
+        parsed.accumulateFormat = lower as AccumulateFormat;
+        return true;
+      }
+      case 'method': {
+        const lower = name?.toLowerCase();
+        if (!lower || !(MULTIPLIER_METHODS as readonly string[]).includes(lower)) {
+          const suggestion = lower ? closestMatch(lower, MULTIPLIER_METHODS) : undefined;
+          return this.error(`method must be one of ${MULTIPLIER_METHODS.join(', ')}`, this.at(value), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
+        }
+        if (!this.target.methods.includes(lower as MultiplierMethod)) return this.error(`method '${lower}' is not supported by the target`, this.at(value), `supported: ${this.target.methods.join(', ')}`) ?? false;
+        parsed.method = lower as MultiplierMethod;
+        return true;
+      }
+      case 'queue': {
+        const lower = name?.toLowerCase();
+        if (!lower || !(QUEUES as readonly string[]).includes(lower)) {
+          const suggestion = lower ? closestMatch(lower, QUEUES) : undefined;
+          return this.error(`${key} must name a queue: ${QUEUES.join(', ')}`, this.at(value), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
+        }
+        if (key === 'wait') parsed.wait = withQueue(parsed.wait, lower as Queue);
+        else parsed.signal = withQueue(parsed.signal, lower as Queue);
+        return true;
+      }
+      case 'int': {
+        if (value.kind === 'string' || value.kind === 'call') return this.error(`${key} must be an integer`, this.at(value)) ?? false;
+        const number = this.constInt(value, key, 1);
+        if (number === undefined) return false;
+        parsed.ints.set(key, number);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Memory operands
+  // -------------------------------------------------------------------------------------------
+
+  /** Resolves `sp[addr]` or `acc[addr]` to a buffer and address. */
+  private onChipAddress(operand: OperandAst): { buffer: Buffer; address: AddressExpr } | undefined {
+    if (operand.kind !== 'ref') return undefined;
+    const buffer: Buffer = operand.base.toLowerCase() === 'sp' ? 'scratchpad' : 'accumulator';
+    if (operand.indices.length !== 1 || operand.indices[0].width) {
+      return this.error(`${operand.base}[…] takes one element address`, this.at(operand), `write ${operand.base}[address]; the tile shape comes from the instruction`);
+    }
+    const address = this.runtimeInt(operand.indices[0].start, 'address');
+    return address && { buffer, address };
+  }
+
+  /** Checks that a tile of rows × cols with `rowStride` at `address` stays inside its buffer. */
+  private checkOnChipRange(buffer: Buffer, address: AddressExpr, rows: number, cols: number, rowStride: number, operand: Positioned): void {
+    const capacity = buffer === 'scratchpad' ? this.target.scratchpadElements : this.target.accumulatorElements;
+    const range = this.range;
+    if (!boundsInto(address, this.intervalEnv(), range)) return;
+    const lastOffset = (rows - 1) * rowStride + cols - 1;
+    if (range.low < 0) this.error(`${buffer} address can be ${range.low}, below 0`, this.at(operand));
+    else if (range.high + lastOffset >= capacity) {
+      this.error(
+        `${buffer} tile of ${rows}×${cols} at address up to ${range.high} ends at element ${range.high + lastOffset}, past the ${buffer} size of ${capacity} elements`,
+        this.at(operand),
+        'check the address expression over the whole range of the loop indices',
+      );
+    }
+  }
+
+  /** Resolves a tensor region such as `A[i*16 +: 16, 0 +: 32]`. */
+  private dramTile(operand: OperandAst): DramTile | undefined {
+    if (operand.kind !== 'ref') return undefined;
+    const tensor = this.tensors.get(operand.base);
+    if (!tensor) {
+      const suggestion = closestMatch(operand.base, this.tensors.keys());
+      return this.error(`tensor '${operand.base}' is not defined`, this.nameAt(operand.pos, operand.base), suggestion ? `did you mean '${suggestion}'?` : 'declare it with .tensor NAME FORMAT [DIMS]');
+    }
+    const rank = tensor.shape.length;
+    if (operand.indices.length !== rank) {
+      return this.error(`tensor '${tensor.name}' has ${rank} dimension${rank === 1 ? '' : 's'} but the region gives ${operand.indices.length}`, this.at(operand));
+    }
+
+    const start: AddressExpr[] = [];
+    let rows = 1;
+    let cols = 1;
+    let ok = true;
+    const range = this.range;
+    for (let dim = 0; dim < rank; dim++) {
+      const index = operand.indices[dim];
+      const begin = this.runtimeInt(index.start, 'index');
+      const width = index.width ? this.constInt(index.width, 'tile width', 1) : 1;
+      if (begin === undefined || width === undefined) {
+        ok = false;
+        continue;
+      }
+      if (width > 1 && dim < rank - 2) {
+        this.error('only the last two dimensions of a tile may be wider than 1', this.at(index));
+        ok = false;
+      }
+      start.push(begin);
+      if (dim === rank - 2) rows = width;
+      if (dim === rank - 1) cols = width;
+      if (boundsInto(begin, this.intervalEnv(), range) && (range.low < 0 || range.high + width > tensor.shape[dim])) {
+        this.error(
+          `region of '${tensor.name}' in dimension ${dim + 1} spans ${range.low} to ${range.high + width - 1}, outside 0 to ${tensor.shape[dim] - 1}`,
+          this.at(index),
+          'check the index expression over the whole range of the loop indices',
+        );
+        ok = false;
+      }
+    }
+    if (!ok) return undefined;
+    return { tensor: tensor.index, start, rows, cols };
+  }
+
+  private load(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+    const dst = this.onChipAddress(statement.operands[0]);
+    const src = this.dramTile(statement.operands[1]);
+    if (!dst || !src) return undefined;
+    const tensor = this.tensorList[src.tensor];
+    const transpose = options.flags.has('transpose');
+    const rows = transpose ? src.cols : src.rows;
+    const cols = transpose ? src.rows : src.cols;
+    const rowStride = options.ints.get('stride') ?? cols;
+    if (rowStride < cols) return this.error(`stride ${rowStride} is smaller than the tile's ${cols} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
+    const format = options.formats.get('fmt') ?? tensor.format;
+    if (dst.buffer === 'accumulator' && !(ACCUMULATE_FORMATS as readonly string[]).includes(format)) {
+      return this.error(`the accumulator holds ${ACCUMULATE_FORMATS.join(', ')} elements; '${format}' cannot be loaded into it`, this.optionSpan(options, 'fmt') ?? statement.span, 'add fmt=fp32');
+    }
+    this.checkOnChipRange(dst.buffer, dst.address, rows, cols, rowStride, statement.operands[0]);
+    const tile: OnChipTile = { buffer: dst.buffer, address: dst.address, rowStride };
+    return { kind: 'load', unit: 'load', dst: tile, src, format, saturate: !options.flags.has('nosat'), transpose, span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  private store(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+    const dst = this.dramTile(statement.operands[0]);
+    const src = this.onChipAddress(statement.operands[1]);
+    if (!dst || !src) return undefined;
+    const rowStride = options.ints.get('stride') ?? dst.cols;
+    if (rowStride < dst.cols) return this.error(`stride ${rowStride} is smaller than the tile's ${dst.cols} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
+    this.checkOnChipRange(src.buffer, src.address, dst.rows, dst.cols, rowStride, statement.operands[1]);
+    return { kind: 'store', unit: 'store', dst, src: { buffer: src.buffer, address: src.address, rowStride }, saturate: !options.flags.has('nosat'), span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  private preload(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+    const src = this.onChipAddress(statement.operands[0]);
+    const k = options.ints.get('k');
+    const n = options.ints.get('n');
+    if (!src || k === undefined || n === undefined) return undefined;
+    if (!this.checkArray(k, n, options)) return undefined;
+    const rowStride = options.ints.get('stride') ?? n;
+    if (rowStride < n) return this.error(`stride ${rowStride} is smaller than the tile's ${n} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
+    this.checkOnChipRange('scratchpad', src.address, k, n, rowStride, statement.operands[0]);
+    this.flow.preload = { k, n, line: statement.span.line };
+    this.flow.anyPreload = true;
+    return { kind: 'preload', unit: 'compute', src: { buffer: 'scratchpad', address: src.address, rowStride }, k, n, span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  private checkArray(k: number, n: number, options: ParsedOptions): boolean {
+    let ok = true;
+    if (k > this.target.arrayRows) {
+      this.error(`k=${k} exceeds the ${this.target.arrayRows} rows of the systolic array`, this.optionSpan(options, 'k'), 'split the reduction into tiles and accumulate');
+      ok = false;
+    }
+    if (n > this.target.arrayCols) {
+      this.error(`n=${n} exceeds the ${this.target.arrayCols} columns of the systolic array`, this.optionSpan(options, 'n'), 'split the output columns into tiles');
+      ok = false;
+    }
+    return ok;
+  }
+
+  private matmul(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+    const dst = this.onChipAddress(statement.operands[0]);
+    const src = this.onChipAddress(statement.operands[1]);
+    const m = options.ints.get('m');
+    const k = options.ints.get('k');
+    const n = options.ints.get('n');
+    if (!dst || !src || m === undefined || k === undefined || n === undefined) return undefined;
+    if (!this.checkArray(k, n, options)) return undefined;
+
+    if (!this.flow.anyPreload) {
+      this.error("'matmul' comes before any 'preload', so the array holds no weights", statement.span, 'load a k×n weight tile with preload sp[address] k=… n=… first');
+    } else if (this.flow.preload && (this.flow.preload.k !== k || this.flow.preload.n !== n)) {
+      this.error(`'matmul' with k=${k} n=${n} does not match the ${this.flow.preload.k}×${this.flow.preload.n} weight tile preloaded on line ${this.flow.preload.line}`, statement.span);
+    }
+    const srcStride = options.ints.get('stride') ?? k;
+    if (srcStride < k) return this.error(`stride ${srcStride} is smaller than the tile's ${k} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
+    this.checkOnChipRange('scratchpad', src.address, m, k, srcStride, statement.operands[1]);
+    this.checkOnChipRange('accumulator', dst.address, m, n, n, statement.operands[0]);
+    return {
+      kind: 'matmul',
+      unit: 'compute',
+      dst: { buffer: 'accumulator', address: dst.address, rowStride: n },
+      src: { buffer: 'scratchpad', address: src.address, rowStride: srcStride },
+      m,
+      k,
+      n,
+      method: options.method ?? 'exact',
+      inputFormat: options.formats.get('in') ?? 'fp32',
+      accumulateFormat: options.accumulateFormat ?? 'fp32',
+      accumulate: options.flags.has('accumulate'),
+      span: base.span,
+      wait: base.wait,
+      signal: base.signal,
+    };
+  }
+
+  private vectorMove(mnemonic: 'vload' | 'vstore', statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+    const memoryOperand = statement.operands[mnemonic === 'vload' ? 1 : 0];
+    const register = this.vreg(statement.operands[mnemonic === 'vload' ? 0 : 1]);
+    const memory = this.onChipAddress(memoryOperand);
+    if (register === undefined || !memory) return undefined;
+    if (this.flow.vectorLength !== undefined) this.checkOnChipRange(memory.buffer, memory.address, 1, this.flow.vectorLength, this.flow.vectorLength, memoryOperand);
+    if (mnemonic === 'vload') return { kind: 'vload', unit: 'vector', dst: register, src: memory, span: base.span, wait: base.wait, signal: base.signal };
+    const format = options.formats.get('fmt') ?? 'fp32';
+    if (memory.buffer === 'accumulator' && !(ACCUMULATE_FORMATS as readonly string[]).includes(format)) {
+      return this.error(`the accumulator holds ${ACCUMULATE_FORMATS.join(', ')} elements; '${format}' cannot be stored into it`, this.optionSpan(options, 'fmt') ?? statement.span);
+    }
+    return { kind: 'vstore', unit: 'vector', dst: memory, src: register, format, saturate: !options.flags.has('nosat'), span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  private vsetlen(statement: InstructionStatement, base: InstructionBaseFields): Instruction | undefined {
+    const operand = statement.operands[0] as Extract<OperandAst, { kind: 'expr' }>;
+    const length = this.runtimeInt(operand.expr, 'vector length');
+    if (!length) return undefined;
+    const range = bounds(length, this.intervalEnv());
+    if (range && (range.low < 1 || range.high > this.target.vectorLength)) {
+      return this.error(`vector length must be 1 to ${this.target.vectorLength}, got ${range.low === range.high ? range.low : `${range.low} to ${range.high}`}`, this.at(operand));
+    }
+    this.flow.vectorLength = range?.high;
+    return { kind: 'vsetlen', unit: 'vector', length, span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  private jump(mnemonic: 'jump' | 'beqz' | 'bnez', statement: InstructionStatement, block: Block, base: InstructionBaseFields): Instruction | undefined {
+    this.hasJumps = true;
+    const labelOperand = statement.operands[mnemonic === 'jump' ? 0 : 1];
+    const label = (labelOperand as { expr: { name: string } }).expr.name;
+    const target = block.labels.get(label);
+    if (target === undefined) {
+      const suggestion = closestMatch(label, block.labels.keys());
+      return this.error(`label '${label}' is not defined in this block`, this.at(labelOperand), suggestion ? `did you mean '${suggestion}'?` : 'jumps and branches may target only labels of the same loop body, or of the top level when outside loops');
+    }
+    if (mnemonic === 'jump') return { kind: 'jump', unit: 'control', label, target, span: base.span, wait: base.wait, signal: base.signal };
+    const value = this.runtimeInt((statement.operands[0] as { expr: ExprAst }).expr, 'branch value');
+    if (!value) return undefined;
+    return { kind: 'branch', unit: 'control', condition: mnemonic === 'beqz' ? 'zero' : 'nonzero', value, label, target, span: base.span, wait: base.wait, signal: base.signal };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Dependency tokens
+  // -------------------------------------------------------------------------------------------
+
+  private countTokens(unit: string, wait: readonly Queue[], signal: readonly Queue[], span: SourceSpan): void {
+    if (wait.length === 0 && signal.length === 0) return;
+    for (const queue of wait) {
+      if (queue === unit) this.error(`an instruction of the ${unit} queue cannot exchange tokens with its own queue`, span);
+    }
+    for (const queue of signal) {
+      if (queue === unit) this.error(`an instruction of the ${unit} queue cannot exchange tokens with its own queue`, span);
+    }
+    const times = this.multiplier ?? NaN;
+    for (const from of wait) {
+      if (from === unit) continue;
+      const count = this.tokenCount(from, unit as Queue);
+      count.waits += times;
+      count.firstWait ??= span;
+    }
+    for (const to of signal) {
+      if (to === unit) continue;
+      const count = this.tokenCount(unit as Queue, to);
+      count.signals += times;
+      count.firstSignal ??= span;
+    }
+  }
+
+  /** The counter of tokens from queue `from` to queue `to`, created on first use. */
+  private tokenCount(from: Queue, to: Queue): TokenCount {
+    const slot = QUEUES.indexOf(from) * 4 + QUEUES.indexOf(to);
+    let count = this.tokenTable[slot];
+    if (!count) {
+      count = { signals: 0, waits: 0 };
+      this.tokenTable[slot] = count;
+      this.tokens.set(`${from}->${to}`, count);
+    }
+    return count;
+  }
+
+  /**
+   * Compares, per queue pair, how many tokens the whole run sends and takes. Skipped when a loop
+   * count is known only at run time or the program jumps, because the totals are then unknown.
+   */
+  private checkTokenBalance(): void {
+    if (this.hasJumps) return;
+    for (const [pair, count] of this.tokens) {
+      if (Number.isNaN(count.signals) || Number.isNaN(count.waits)) continue;
+      const [from, to] = pair.split('->');
+      if (count.waits > count.signals) {
+        this.error(
+          `the ${to} queue waits for ${plural(count.waits, 'token')} from the ${from} queue, but only ${count.signals} ${count.signals === 1 ? 'is' : 'are'} signalled; the ${to} queue would deadlock`,
+          count.firstWait,
+          `add signal=${to} to the ${from} instruction that produces the data`,
+        );
+      } else if (count.signals > count.waits && count.firstSignal) {
+        this.warning(`the ${from} queue signals ${plural(count.signals, 'token')} to the ${to} queue, which waits for only ${count.waits}`, count.firstSignal, 'unused tokens stay queued until the program ends');
+      }
+    }
+  }
+}
+
+interface InstructionBaseFields {
+  readonly span: SourceSpan;
+  readonly wait: readonly Queue[];
+  readonly signal: readonly Queue[];
+}
+
+/** The options of one instruction, checked and grouped by kind. One instance is reused for every instruction. */
+class ParsedOptions {
+  readonly flags = new SmallMap<true>();
+  readonly ints = new SmallMap<number>();
+  readonly formats = new SmallMap<FormatName>();
+  method: MultiplierMethod | undefined = undefined;
+  accumulateFormat: AccumulateFormat | undefined = undefined;
+  /** Fresh or shared frozen lists, never changed in place, because instructions keep them. */
+  wait: readonly Queue[] = NO_QUEUES;
+  signal: readonly Queue[] = NO_QUEUES;
+  /** The option node of each key given, for diagnostics. */
+  readonly nodes = new SmallMap<Positioned>();
+
+  reset(): void {
+    this.flags.clear();
+    this.ints.clear();
+    this.formats.clear();
+    this.method = undefined;
+    this.accumulateFormat = undefined;
+    this.wait = NO_QUEUES;
+    this.signal = NO_QUEUES;
+    this.nodes.clear();
+  }
+}
+
+/** Lists of one queue, shared by every instruction that waits for or signals only that queue. */
+const SINGLE_QUEUE: Readonly<Record<Queue, readonly Queue[]>> = {
+  load: Object.freeze(['load'] as Queue[]),
+  compute: Object.freeze(['compute'] as Queue[]),
+  vector: Object.freeze(['vector'] as Queue[]),
+  store: Object.freeze(['store'] as Queue[]),
+};
+
+/** Appends `queue` to a token list without changing it. */
+function withQueue(list: readonly Queue[], queue: Queue): readonly Queue[] {
+  return list.length === 0 ? SINGLE_QUEUE[queue] : [...list, queue];
+}
+
+const TENSOR_MEANING: NameMeaning = { kind: 'tensor' };
+const INDEX_MEANINGS: readonly NameMeaning[] = Array.from({ length: 64 }, (_, depth) => ({ kind: 'index', depth }));
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/** Operation of each vector mnemonic that has one, from a constant table so that instructions share the strings. */
+const VECTOR_OPS: Readonly<Record<string, VectorBinaryOp | VectorUnaryOp>> = {
+  vadd: 'add',
+  vsub: 'sub',
+  vmul: 'mul',
+  vmax: 'max',
+  vmin: 'min',
+  vmov: 'mov',
+  vneg: 'neg',
+  vexp: 'exp',
+  vrecip: 'recip',
+  vrsqrt: 'rsqrt',
+};
+
+/** Spellings seen so far mapped to the lower-case key of SIGNATURES, or null for no instruction. */
+const mnemonicSpellings = new Map<string, string | null>();
+const MAX_SPELLINGS = 4096;
+
+/**
+ * Returns the key of SIGNATURES for a mnemonic as written, or undefined. The key is the table's own
+ * string, so the dispatch `switch` compares it by identity.
+ */
+function knownMnemonic(spelling: string): string | undefined {
+  const cached = mnemonicSpellings.get(spelling);
+  if (cached !== undefined) return cached ?? undefined;
+  const lower = spelling.toLowerCase();
+  // hasOwn, so that names such as `__proto__` or `constructor` are not found on Object.prototype.
+  const key = Object.hasOwn(SIGNATURES, lower) ? (SIGNATURE_KEYS.find((candidate) => candidate === lower) ?? null) : null;
+  if (mnemonicSpellings.size < MAX_SPELLINGS) mnemonicSpellings.set(spelling, key);
+  return key ?? undefined;
+}
+
+const SIGNATURE_KEYS: readonly string[] = Object.keys(SIGNATURES);
+
+/** Flags that exclude each other. */
+const EXCLUSIVE_FLAGS: readonly (readonly [string, string])[] = [
+  ['sat', 'nosat'],
+  ['accumulate', 'overwrite'],
+];
+
+/** Shared empty token list; most instructions exchange no tokens. */
+const NO_QUEUES: readonly Queue[] = Object.freeze([]);
+
+/** A map for a handful of entries, emptied and reused for each instruction; `size` bounds the live part of the arrays. */
+class SmallMap<V> {
+  private readonly keys: string[] = [];
+  private readonly values: V[] = [];
+  private size = 0;
+
+  private indexOf(key: string): number {
+    for (let i = 0; i < this.size; i++) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
+  get(key: string): V | undefined {
+    const index = this.indexOf(key);
+    return index >= 0 ? this.values[index] : undefined;
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  set(key: string, value: V): void {
+    const index = this.indexOf(key);
+    if (index >= 0) {
+      this.values[index] = value;
+      return;
+    }
+    this.keys[this.size] = key;
+    this.values[this.size] = value;
+    this.size++;
+  }
+
+  /** Empties the map; stale entries past `size` stay referenced until overwritten, which is harmless for option values. */
+  clear(): void {
+    this.size = 0;
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

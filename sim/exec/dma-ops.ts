@@ -1,0 +1,164 @@
+/**
+ * DMA operations: `load` (off-chip tensor to scratchpad or accumulator, converting to an on-chip
+ * format) and `store` (on-chip buffer to an off-chip tensor, converting to the tensor's format).
+ *
+ * Timing comes from sim/memory (DmaCostModel): the transfer moves whole aligned bursts (DRAM) or
+ * packets (host link) over a port shared by all cores. It waits for the port (a `bandwidth` stall),
+ * occupies the queue for max(off-chip streaming, DMA engine) cycles, then for any extra cycles the
+ * SRAM banks need (a `bank-conflict` stall). Its data lands the port's latency later, when tokens
+ * are sent. Each tensor is taken to start at an address aligned to every burst and bank boundary.
+ */
+import type { LoadInstruction, StoreInstruction } from '../../isa/ast.js';
+import { parseFormat, roundToFormat } from '../numerics/index.js';
+import type { RunContext } from './context.js';
+import { captureDram, captureTile, compileDramAddress, compileTileAddress, noteAccess, type CompiledOp, type Core, type OpBase } from './ops.js';
+import { DmaCostModel } from './timing.js';
+
+export function compileLoad(base: OpBase, instruction: LoadInstruction, context: RunContext): CompiledOp {
+  const src = compileDramAddress(instruction.src, context);
+  const dst = compileTileAddress(instruction.dst, context);
+  const layout = context.tensors[src.tensor];
+  const format = parseFormat(instruction.format);
+  const dstBytes = Math.ceil(format.widthBits / 8);
+  const srcBytes = layout.elementBytes;
+  const rows = src.rows;
+  const cols = src.cols;
+  const transpose = instruction.transpose;
+  const onChipRows = transpose ? cols : rows;
+  const onChipCols = transpose ? rows : cols;
+  const toScratchpad = instruction.dst.buffer === 'scratchpad';
+  const sram = toScratchpad ? context.arch.core.scratchpad : context.arch.core.accumulator;
+  const channel = layout.readChannel;
+  const engineBytesPerCycle = context.arch.core.dma.engines * context.arch.core.dma.bytesPerCycleEach;
+  const costs = new DmaCostModel(
+    layout.offChip,
+    engineBytesPerCycle,
+    sram,
+    { rows, cols, elementBytes: srcBytes, strideBytes: src.pitch * srcBytes },
+    { rows: onChipRows, cols: onChipCols, elementBytes: dstBytes, strideBytes: dst.rowStride * dstBytes },
+  );
+  const usefulSramBytes = rows * cols * dstBytes;
+  const saturate = instruction.saturate;
+  const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
+  const counters = context.counters;
+  const result = context.result;
+  const reference = context.values === 'reference';
+  const withValues = context.values !== 'off';
+
+  return {
+    ...base,
+    capture(core, args, at) {
+      args[at] = captureTile(dst, onChipRows, onChipCols, core, instruction);
+      args[at + 1] = captureDram(src, context, core, instruction);
+    },
+    ready: () => 0,
+    execute(core, args, at, start) {
+      const address = args[at];
+      const offset = args[at + 1];
+      const cost = costs.cost(offset * srcBytes, address * dstBytes);
+      const movedBytes = cost.offChipBytes;
+      const grant = Math.ceil(channel.reserve(start, movedBytes));
+      result.grantCycle = grant;
+      result.busyCycles = cost.busyCycles;
+      result.conflictCycles = cost.sramExtraCycles;
+      result.latencyCycles = cost.latencyCycles;
+      noteAccess(context, toScratchpad, address, onChipRows, onChipCols, dst.rowStride, true);
+
+      counters.memories[layout.memorySlot].readBytes += movedBytes;
+      const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (toScratchpad ? 0 : 1)]];
+      sramSlot.writeBytes += usefulSramBytes;
+      sramSlot.writeAccesses += cost.sramWordAccesses;
+      sramSlot.conflictCycles += cost.bankConflictCycles;
+      const windows = counters.windows;
+      if (windows) {
+        if (layout.tensor.placement === 'host') windows.addHostBytes(grant, movedBytes);
+        else windows.addDramBytes(grant, movedBytes);
+      }
+
+      if (!withValues) return;
+      const tensor = context.tensorValues[src.tensor];
+      const buffer = core.onChip(toScratchpad, address + (onChipRows - 1) * dst.rowStride + onChipCols);
+      for (let r = 0; r < rows; r++) {
+        const from = offset + r * src.pitch;
+        for (let c = 0; c < cols; c++) {
+          const value = tensor[from + c];
+          const to = transpose ? address + c * dst.rowStride + r : address + r * dst.rowStride + c;
+          buffer[to] = reference ? value : round.get(value);
+        }
+      }
+    },
+  };
+}
+
+export function compileStore(base: OpBase, instruction: StoreInstruction, context: RunContext): CompiledOp {
+  const dst = compileDramAddress(instruction.dst, context);
+  const src = compileTileAddress(instruction.src, context);
+  const layout = context.tensors[dst.tensor];
+  const format = layout.format;
+  const dstBytes = layout.elementBytes;
+  const rows = dst.rows;
+  const cols = dst.cols;
+  const fromScratchpad = instruction.src.buffer === 'scratchpad';
+  const sram = fromScratchpad ? context.arch.core.scratchpad : context.arch.core.accumulator;
+  const srcBytes = fromScratchpad ? context.scratchpadElementBytes : context.accumulatorElementBytes;
+  const channel = layout.writeChannel;
+  const engineBytesPerCycle = context.arch.core.dma.engines * context.arch.core.dma.bytesPerCycleEach;
+  const costs = new DmaCostModel(
+    layout.offChip,
+    engineBytesPerCycle,
+    sram,
+    { rows, cols, elementBytes: dstBytes, strideBytes: dst.pitch * dstBytes },
+    { rows, cols, elementBytes: srcBytes, strideBytes: src.rowStride * srcBytes },
+  );
+  const usefulSramBytes = rows * cols * srcBytes;
+  const saturate = instruction.saturate;
+  const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
+  const counters = context.counters;
+  const result = context.result;
+  const reference = context.values === 'reference';
+  const withValues = context.values !== 'off';
+
+  return {
+    ...base,
+    capture(core, args, at) {
+      args[at] = captureDram(dst, context, core, instruction);
+      args[at + 1] = captureTile(src, rows, cols, core, instruction);
+    },
+    ready: () => 0,
+    execute(core, args, at, start) {
+      const offset = args[at];
+      const address = args[at + 1];
+      const cost = costs.cost(offset * dstBytes, address * srcBytes);
+      const movedBytes = cost.offChipBytes;
+      const grant = Math.ceil(channel.reserve(start, movedBytes));
+      result.grantCycle = grant;
+      result.busyCycles = cost.busyCycles;
+      result.conflictCycles = cost.sramExtraCycles;
+      result.latencyCycles = cost.latencyCycles;
+      noteAccess(context, fromScratchpad, address, rows, cols, src.rowStride, false);
+
+      counters.memories[layout.memorySlot].writeBytes += movedBytes;
+      const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (fromScratchpad ? 0 : 1)]];
+      sramSlot.readBytes += usefulSramBytes;
+      sramSlot.readAccesses += cost.sramWordAccesses;
+      sramSlot.conflictCycles += cost.bankConflictCycles;
+      const windows = counters.windows;
+      if (windows) {
+        if (layout.tensor.placement === 'host') windows.addHostBytes(grant, movedBytes);
+        else windows.addDramBytes(grant, movedBytes);
+      }
+
+      if (!withValues) return;
+      const tensor = context.tensorValues[dst.tensor];
+      const buffer = core.onChip(fromScratchpad, address + (rows - 1) * src.rowStride + cols);
+      for (let r = 0; r < rows; r++) {
+        const to = offset + r * dst.pitch;
+        const from = address + r * src.rowStride;
+        for (let c = 0; c < cols; c++) {
+          const value = buffer[from + c];
+          tensor[to + c] = reference ? value : round.get(value);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * Matrix-unit operations: `preload` copies a k×n weight tile from the scratchpad into the array, and
+ * `matmul` computes acc[m×n] (+)= sp[m×k] · weights[k×n] on the systolic array.
+ *
+ * Timing comes from sim/matrix: the closed form (tile fidelity) or the PE-level simulator (pe
+ * fidelity), which agree by construction. The closed form already counts loading the stationary
+ * operand into the array, so `preload` itself takes no cycles; it only reads the scratchpad.
+ */
+import type { MatmulInstruction, PreloadInstruction } from '../../isa/ast.js';
+import { runTile, tileTiming, type OperandBits } from '../matrix/index.js';
+import { encode, makeProductTable, parseFormat, type MethodName } from '../numerics/index.js';
+import type { RunContext } from './context.js';
+import { captureTile, compileTileAddress, effectiveMethod, noteAccess, runtimeError, type CompiledOp, type OpBase } from './ops.js';
+import { sramAccesses } from './timing.js';
+import { UserError } from '../../common/errors.js';
+
+function operandArray(widthBits: number, length: number): OperandBits {
+  if (widthBits <= 8) return new Uint8Array(length);
+  if (widthBits <= 16) return new Uint16Array(length);
+  return new Uint32Array(length);
+}
+
+/** Datapath of the matrix unit that runs a method: the floating-point multiplier or the integer adder. */
+export function datapathOf(method: MethodName): 'exact' | 'lmul' {
+  return method === 'exact' ? 'exact' : 'lmul';
+}
+
+export function compilePreload(base: OpBase, instruction: PreloadInstruction, context: RunContext): CompiledOp {
+  const src = compileTileAddress(instruction.src, context);
+  const { k, n } = instruction;
+  const sram = context.arch.core.scratchpad;
+  const bytes = context.scratchpadElementBytes;
+  const readAccesses = sramAccesses(sram, k, n * bytes);
+  const counters = context.counters;
+  const result = context.result;
+  const withValues = context.values !== 'off';
+
+  return {
+    ...base,
+    capture(core, args, at) {
+      args[at] = captureTile(src, k, n, core, instruction);
+    },
+    ready: () => 0,
+    execute(core, args, at, start) {
+      result.grantCycle = start;
+      result.busyCycles = 0;
+      result.conflictCycles = 0;
+      result.latencyCycles = 0;
+      noteAccess(context, instruction.src.buffer === 'scratchpad', args[at], k, n, src.rowStride, false);
+      core.weightRows = k;
+      core.weightCols = n;
+      const slot = counters.sram[context.sramSlots[core.index * 2 + (instruction.src.buffer === 'scratchpad' ? 0 : 1)]];
+      slot.readBytes += k * n * bytes;
+      slot.readAccesses += readAccesses;
+      if (!withValues) return;
+
+      const address = args[at];
+      const buffer = core.onChip(instruction.src.buffer === 'scratchpad', address + (k - 1) * src.rowStride + n);
+      if (!core.weights || core.weights.length < k * n) core.weights = new Float64Array(context.array.rows * context.array.cols);
+      for (let r = 0; r < k; r++) {
+        for (let c = 0; c < n; c++) core.weights[r * n + c] = buffer[address + r * src.rowStride + c];
+      }
+    },
+  };
+}
+
+export function compileMatmul(base: OpBase, instruction: MatmulInstruction, context: RunContext): CompiledOp {
+  const arch = context.arch;
+  const method = effectiveMethod(instruction.method, context);
+  const datapath = datapathOf(method);
+  if (!arch.core.matrix.datapaths.includes(datapath)) {
+    throw new UserError('', 2, [
+      {
+        severity: 'error',
+        message: `machine '${arch.name}' has no ${datapath} datapath in its matrix unit, so it cannot multiply with method '${method}' (datapaths: ${arch.core.matrix.datapaths.join(', ')})`,
+        span: instruction.span,
+      },
+    ]);
+  }
+  if (!arch.core.matrix.inputFormats.includes(instruction.inputFormat)) {
+    throw new UserError('', 2, [
+      {
+        severity: 'error',
+        message: `machine '${arch.name}' has no matrix datapath for input format '${instruction.inputFormat}' (formats: ${arch.core.matrix.inputFormats.join(', ')})`,
+        span: instruction.span,
+      },
+    ]);
+  }
+
+  const dst = compileTileAddress(instruction.dst, context);
+  const src = compileTileAddress(instruction.src, context);
+  const { m, k, n } = instruction;
+  const format = parseFormat(instruction.inputFormat);
+  const operandBytes = Math.ceil(format.widthBits / 8);
+  const accumulatorBytes = Math.ceil(parseFormat(instruction.accumulateFormat).widthBits / 8);
+  const timing = tileTiming(context.array, m, k, n);
+  const macs = m * k * n;
+  const counters = context.counters;
+  const macSlot = counters.macSlot(method, format.name, instruction.accumulateFormat);
+  const scratchpad = arch.core.scratchpad;
+  const dstSram = instruction.dst.buffer === 'scratchpad' ? scratchpad : arch.core.accumulator;
+  const srcReadAccesses = sramAccesses(scratchpad, m, k * operandBytes);
+  const dstAccesses = sramAccesses(dstSram, m, n * accumulatorBytes);
+  const result = context.result;
+  const values = context.values;
+  const usePe = context.fidelity === 'pe';
+  const a = values === 'hardware' || usePe ? operandArray(format.widthBits, m * k) : undefined;
+  const b = values === 'hardware' || usePe ? operandArray(format.widthBits, k * n) : undefined;
+  const zeroAcc = usePe && values === 'off' ? new Float64Array(m * n) : undefined;
+  const fast = values === 'hardware' && !usePe && !context.countToggles && format.widthBits === 8 && instruction.accumulateFormat === 'fp32';
+  const table = fast ? productTable(format.name, method) : undefined;
+  const bColumns = fast ? new Uint8Array(k * n) : undefined;
+  const toBits = context.conversions.get(`encode/${format.name}`, format.manBits, (value) => encode(format, value));
+  const chunk = context.array.dataflow === 'output-stationary' ? Math.max(1, k) : context.array.rows;
+
+  return {
+    ...base,
+    capture(core, args, at) {
+      args[at] = captureTile(dst, m, n, core, instruction);
+      args[at + 1] = captureTile(src, m, k, core, instruction);
+    },
+    ready: () => 0,
+    execute(core, args, at, start) {
+      if (core.weightRows !== k || core.weightCols !== n) {
+        throw runtimeError(instruction, core, `matmul needs a ${k}×${n} weight tile, but the preloaded weights are ${core.weightRows}×${core.weightCols}`);
+      }
+      const dstAddress = args[at];
+      const srcAddress = args[at + 1];
+      let cycles = timing.cycles;
+      let toggles = 0;
+
+      if (values === 'hardware') {
+        const spad = core.onChip(true, srcAddress + (m - 1) * src.rowStride + k);
+        const weights = core.weights as Float64Array;
+        const aBits = a as OperandBits;
+        const bBits = b as OperandBits;
+        for (let i = 0; i < m; i++) {
+          const row = srcAddress + i * src.rowStride;
+          for (let j = 0; j < k; j++) aBits[i * k + j] = toBits.get(spad[row + j]);
+        }
+        if (table) {
+          // Column-major B so that the inner loop reads both operands with stride 1.
+          const columns = bColumns as Uint8Array;
+          for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) columns[j * k + p] = toBits.get(weights[p * n + j]);
+          const acc = core.onChip(instruction.dst.buffer === 'scratchpad', dstAddress + (m - 1) * dst.rowStride + n);
+          fp8TileFp32(aBits as Uint8Array, columns, table, acc, dstAddress, dst.rowStride, m, k, n, chunk, instruction.accumulate);
+        } else {
+          for (let i = 0; i < k * n; i++) bBits[i] = toBits.get(weights[i]);
+          const tile = runTile(
+            {
+              array: context.array,
+              m,
+              k,
+              n,
+              a: aBits,
+              b: bBits,
+              acc: core.onChip(instruction.dst.buffer === 'scratchpad', dstAddress + (m - 1) * dst.rowStride + n),
+              accOffset: dstAddress,
+              accRowStride: dst.rowStride,
+              mode: instruction.accumulate ? 'accumulate' : 'overwrite',
+              format: format.name,
+              method,
+              accumulatorFormat: instruction.accumulateFormat,
+              countToggles: context.countToggles,
+            },
+            context.fidelity,
+          );
+          cycles = tile.cycles;
+          toggles = tile.operandToggleBits ?? 0;
+        }
+      } else {
+        if (values === 'reference') {
+          const spad = core.onChip(true, srcAddress + (m - 1) * src.rowStride + k);
+          const acc = core.onChip(instruction.dst.buffer === 'scratchpad', dstAddress + (m - 1) * dst.rowStride + n);
+          multiplyReference(spad, srcAddress, src.rowStride, core.weights as Float64Array, instruction, acc, dstAddress, dst.rowStride);
+        }
+        if (usePe) {
+          const tile = runTile(
+            { array: context.array, m, k, n, a: a as OperandBits, b: b as OperandBits, acc: zeroAcc as Float64Array, mode: 'overwrite', format: format.name, method, accumulatorFormat: instruction.accumulateFormat },
+            'pe',
+          );
+          cycles = tile.cycles;
+        }
+      }
+
+      result.grantCycle = start;
+      result.busyCycles = cycles;
+      result.conflictCycles = 0;
+      result.latencyCycles = 0;
+      noteAccess(context, true, srcAddress, m, k, src.rowStride, false);
+      noteAccess(context, instruction.dst.buffer === 'scratchpad', dstAddress, m, n, dst.rowStride, true);
+      const slot = counters.macs[macSlot];
+      slot.count += macs;
+      slot.operandToggleBits += toggles;
+      if (counters.windows) counters.windows.addMacs(start, macs);
+      const spadSlot = counters.sram[context.sramSlots[core.index * 2]];
+      spadSlot.readBytes += m * k * operandBytes;
+      spadSlot.readAccesses += srcReadAccesses;
+      const dstSlot = counters.sram[context.sramSlots[core.index * 2 + (instruction.dst.buffer === 'scratchpad' ? 0 : 1)]];
+      dstSlot.writeBytes += m * n * accumulatorBytes;
+      dstSlot.writeAccesses += dstAccesses;
+      if (instruction.accumulate) {
+        dstSlot.readBytes += m * n * accumulatorBytes;
+        dstSlot.readAccesses += dstAccesses;
+      }
+    },
+  };
+}
+
+/** Computes the fp64 reference of a matmul: unrounded operands, products and sums in double, k in increasing order. */
+function multiplyReference(
+  spad: Float64Array,
+  srcAddress: number,
+  srcStride: number,
+  weights: Float64Array,
+  instruction: MatmulInstruction,
+  acc: Float64Array,
+  dstAddress: number,
+  dstStride: number,
+): void {
+  const { m, k, n } = instruction;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = instruction.accumulate ? acc[dstAddress + i * dstStride + j] : 0;
+      for (let p = 0; p < k; p++) sum += spad[srcAddress + i * srcStride + p] * weights[p * n + j];
+      acc[dstAddress + i * dstStride + j] = sum;
+    }
+  }
+}
+
+const productTables = new Map<string, Float64Array>();
+
+/** Returns the MAC-form product table of an 8-bit format and method, built once per run of the process. */
+function productTable(formatName: string, method: MethodName): Float64Array {
+  const key = `${formatName}/${method}`;
+  let table = productTables.get(key);
+  if (!table) {
+    table = makeProductTable(parseFormat(formatName), method);
+    productTables.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * Computes an 8-bit-operand tile with an fp32 accumulator in sim/matrix's accumulation order (chunks
+ * of `chunk` k values, each summed from +0, then added to the accumulator entry). Every product of
+ * two 8-bit operands is exactly representable in fp32. The sum of two fp32 values computed in double
+ * and then rounded to fp32 is correctly rounded, because double has more than 2·24 + 2 bits. So
+ * Math.fround performs the single round-to-nearest-even addition of the numerics core's accumulate().
+ */
+function fp8TileFp32(
+  a: Uint8Array,
+  bColumns: Uint8Array,
+  table: Float64Array,
+  acc: Float64Array,
+  accOffset: number,
+  accRowStride: number,
+  m: number,
+  k: number,
+  n: number,
+  chunk: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < m; i++) {
+    const aRow = i * k;
+    for (let j = 0; j < n; j++) {
+      const index = accOffset + i * accRowStride + j;
+      const column = j * k;
+      let value = acc[index];
+      if (k === 0 && !accumulate) value = 0;
+      for (let start = 0; start < k; start += chunk) {
+        const end = Math.min(k, start + chunk);
+        let sum = 0;
+        for (let p = start; p < end; p++) sum = Math.fround(sum + table[(a[aRow + p] << 8) | bColumns[column + p]]);
+        value = start === 0 && !accumulate ? sum : Math.fround(value + sum);
+      }
+      acc[index] = value;
+    }
+  }
+}

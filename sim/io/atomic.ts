@@ -1,0 +1,80 @@
+/**
+ * Atomic file output: data goes to a temporary file beside the target, which is renamed over the
+ * target only when complete, so a reader never sees a partial file and an error leaves nothing behind.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+let counter = 0;
+
+/** Returns a temporary path in the same directory as `target`, so that the final rename stays on one file system. */
+export function temporaryPathFor(target: string): string {
+  counter += 1;
+  const directory = path.dirname(target);
+  return path.join(directory, `.${path.basename(target)}.${process.pid}.${counter}.tmp`);
+}
+
+/** Writes `data` to `target` atomically (temporary file, then rename). */
+export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  const temporary = temporaryPathFor(target);
+  try {
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * A file written in chunks through a temporary name: `commit` renames it over the target, `abort`
+ * deletes it. Writes are synchronous and buffered, so memory stays bounded by `bufferBytes`.
+ */
+export class AtomicStreamFile {
+  readonly temporaryPath: string;
+  private fd: number | undefined;
+  private chunks: string[] = [];
+  private bufferedChars = 0;
+
+  constructor(
+    readonly targetPath: string,
+    private readonly bufferChars = 1 << 16,
+  ) {
+    this.temporaryPath = temporaryPathFor(targetPath);
+    this.fd = fs.openSync(this.temporaryPath, 'w');
+  }
+
+  /** Appends text; flushes to disk when the buffer exceeds its size. */
+  write(text: string): void {
+    this.chunks.push(text);
+    this.bufferedChars += text.length;
+    if (this.bufferedChars >= this.bufferChars) this.flush();
+  }
+
+  /** Writes the buffered text to the temporary file. */
+  flush(): void {
+    if (this.fd === undefined || this.chunks.length === 0) return;
+    fs.writeSync(this.fd, this.chunks.join(''));
+    this.chunks = [];
+    this.bufferedChars = 0;
+  }
+
+  /** Flushes, closes and renames the temporary file over the target. */
+  commit(): void {
+    if (this.fd === undefined) throw new Error(`stream file ${this.targetPath} is already closed`);
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.renameSync(this.temporaryPath, this.targetPath);
+  }
+
+  /** Closes and deletes the temporary file; the target is left untouched. Safe to call twice. */
+  abort(): void {
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
+    this.chunks = [];
+    fs.rmSync(this.temporaryPath, { force: true });
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { StatementAst } from '../../isa/ast.js';
+import { MAX_NESTING, parseSource } from '../../isa/parse.js';
+
+function parseOk(text: string): readonly StatementAst[] {
+  const { ast, diagnostics } = parseSource(text, 'test.lasm');
+  expect(diagnostics).toEqual([]);
+  return ast!.statements;
+}
+
+describe('parseSource', () => {
+  it('literals: decimal, hex, scientific', () => {
+    const statements = parseOk('.const A = 0x1F\n.const B = 1.5e-3\n.const C = 42\n');
+
+    const values = statements.map((s) => (s.kind === 'const' && s.value.kind === 'number' ? [s.value.value, s.value.text] : undefined));
+
+    expect(values).toEqual([
+      [31, '0x1F'],
+      [0.0015, '1.5e-3'],
+      [42, '42'],
+    ]);
+  });
+
+  it('operator precedence and associativity', () => {
+    const [statement] = parseOk('.const X = 10 - 4 - 2 * 3 % 4\n');
+
+    expect(statement.kind).toBe('const');
+    const value = statement.kind === 'const' ? statement.value : undefined;
+    // ((10 - 4) - ((2 * 3) % 4))
+    expect(value).toMatchObject({ kind: 'binary', op: '-', left: { kind: 'binary', op: '-' }, right: { kind: 'binary', op: '%', left: { kind: 'binary', op: '*' } } });
+  });
+
+  it('mnemonics keep their case', () => {
+    const [statement] = parseOk('VADD v0, v1, v2\n');
+
+    expect(statement).toMatchObject({ kind: 'instruction', mnemonic: 'VADD' });
+  });
+
+  it('keywords are case-insensitive', () => {
+    const [statement] = parseOk('LOOP i, 2\n  halt\nEndLoop\n');
+
+    expect(statement.kind).toBe('loop');
+  });
+
+  it('operands, part-selects and options', () => {
+    const [statement] = parseOk('load sp[i * 16], A[i +: 16, 0 +: 8] fmt=e4m3 sat wait=compute\n');
+
+    expect(statement).toMatchObject({
+      kind: 'instruction',
+      operands: [
+        { kind: 'ref', base: 'sp', indices: [{ start: { kind: 'binary' } }] },
+        { kind: 'ref', base: 'A', indices: [{ width: { value: 16 } }, { width: { value: 8 } }] },
+      ],
+      options: [{ key: 'fmt', value: { kind: 'name', name: 'e4m3' } }, { key: 'sat' }, { key: 'wait', value: { name: 'compute' } }],
+    });
+  });
+
+  it('lmul-formula is one name', () => {
+    const [statement] = parseOk('matmul acc[0], sp[0] m=1 k=1 n=1 method=lmul-formula\n');
+
+    const options = statement.kind === 'instruction' ? statement.options : [];
+    expect(options[3]).toMatchObject({ key: 'method', value: { kind: 'name', name: 'lmul-formula' } });
+  });
+
+  it('spans are 1-based with exclusive end', () => {
+    const [statement] = parseOk('  halt\n');
+
+    expect(statement.span).toMatchObject({ file: 'test.lasm', line: 1, column: 3, endColumn: 7 });
+  });
+
+  it('nested loops become nested bodies', () => {
+    const statements = parseOk('loop i, 2\n  loop j, 3\n    halt\n  endloop\nendloop\n');
+
+    expect(statements).toHaveLength(1);
+    const outer = statements[0];
+    const inner = outer.kind === 'loop' ? outer.body[0] : undefined;
+    expect(inner?.kind).toBe('loop');
+    expect(inner?.kind === 'loop' ? inner.body[0].kind : undefined).toBe('instruction');
+  });
+
+  it('comments: standalone, trailing and endloop', () => {
+    const statements = parseOk('; head\nloop i, 2  ; outer\n  // inside\n  halt ; stop\nendloop ; done\n');
+
+    expect(statements[0]).toMatchObject({ kind: 'comment', text: ' head' });
+    const loop = statements[1];
+    expect(loop).toMatchObject({ kind: 'loop', trailingComment: ' outer', endComment: ' done' });
+    const body = loop.kind === 'loop' ? loop.body : [];
+    expect(body[0]).toMatchObject({ kind: 'comment', text: ' inside' });
+    expect(body[1]).toMatchObject({ kind: 'instruction', trailingComment: ' stop' });
+  });
+
+  it('blank lines are recorded', () => {
+    const statements = parseOk('halt\n\n\nfence\nbarrier\n');
+
+    expect(statements.map((s) => s.blankLineBefore)).toEqual([false, true, false]);
+  });
+
+  it('label before an instruction on one line', () => {
+    const statements = parseOk('top: halt\n');
+
+    expect(statements.map((s) => s.kind)).toEqual(['label', 'instruction']);
+  });
+
+  it('string escapes', () => {
+    const [statement] = parseOk('.include "a\\"b\\\\c.lasm"\n');
+
+    expect(statement).toMatchObject({ kind: 'include', path: 'a"b\\c.lasm' });
+  });
+
+  it('CRLF and CR line endings', () => {
+    const statements = parseOk('halt\r\nfence\rbarrier');
+
+    expect(statements.map((s) => s.span.line)).toEqual([1, 2, 3]);
+  });
+
+  it('empty file gives an empty program', () => {
+    const { ast, diagnostics } = parseSource('', 'empty.lasm');
+
+    expect(diagnostics).toEqual([]);
+    expect(ast?.statements).toEqual([]);
+  });
+
+  it('one error per bad line, other lines kept', () => {
+    const { ast, diagnostics } = parseSource('halt\nvadd v0,, v1\nfence\nload (\nbarrier\n', 'x.lasm');
+
+    expect(diagnostics.map((d) => d.span?.line)).toEqual([2, 4]);
+    expect(ast?.statements.map((s) => (s.kind === 'instruction' ? s.mnemonic : s.kind))).toEqual(['halt', 'fence', 'barrier']);
+  });
+
+  it('syntax error names expected tokens by label', () => {
+    const { diagnostics } = parseSource('loop i 4\n', 'x.lasm');
+
+    expect(diagnostics[0].message).toBe("expected ',' but found '4'");
+    expect(diagnostics[0].span).toMatchObject({ line: 1, column: 8 });
+  });
+
+  it('error at end of line points past the last token', () => {
+    const { diagnostics } = parseSource('set r1,\n', 'x.lasm');
+
+    expect(diagnostics[0].message).toContain('but found end of line');
+    expect(diagnostics[0].span).toMatchObject({ line: 1, column: 8 });
+  });
+
+  it('NUL bytes reject the file', () => {
+    const { ast, diagnostics } = parseSource('halt\n\u0000\u0001', 'bin.lasm');
+
+    expect(ast).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0].message).toContain('NUL');
+    expect(diagnostics[0].span).toMatchObject({ line: 2, column: 1 });
+  });
+
+  it('loops nested too deep are rejected', () => {
+    const depth = MAX_NESTING + 5;
+    const text = 'loop i, 1\n'.repeat(depth) + 'halt\n' + 'endloop\n'.repeat(depth);
+
+    const { ast, diagnostics } = parseSource(text, 'deep.lasm');
+
+    expect(ast).toBeUndefined();
+    expect(diagnostics[0].message).toBe(`loops nested more than ${MAX_NESTING} levels deep`);
+    expect(diagnostics[0].span?.line).toBe(MAX_NESTING + 1);
+  });
+
+  it('long operator chains are rejected, not overflowing the stack', () => {
+    const text = `.const X = ${'1+'.repeat(3000)}1\n`;
+
+    const { diagnostics } = parseSource(text, 'long.lasm');
+
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0].message).toMatch(/tokens/);
+  });
+
+  it('many unary signs are rejected', () => {
+    const { diagnostics } = parseSource(`.const X = ${'-'.repeat(1000)}1\n`, 'signs.lasm');
+
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0].message).toMatch(/nested more than/);
+  });
+});
