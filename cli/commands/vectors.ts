@@ -1,5 +1,61 @@
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { parseIntegerOption } from '../options.js';
+import { UserError } from '../../common/errors.js';
+import { generateUnit, resolveUnitSpec } from '../../rtl/generate.js';
+import { addUnitOptions, unitRequest, type UnitOptionValues } from '../../rtl/options.js';
+import { writeFileAtomic } from '../../rtl/tools.js';
+import { buildVectors, DISTRIBUTIONS, formatHex, MAX_VECTORS, testbench, type Distribution } from '../../rtl/vectors.js';
 import type { CliContext } from '../io.js';
 
-/** Registers the `vectors` subcommand. */
-export function register(_program: Command, _context: () => CliContext): void {}
+interface VectorsOptions extends UnitOptionValues {
+  readonly output: string;
+  readonly count?: string;
+  readonly exhaustive: boolean;
+  readonly seed: string;
+  readonly distribution: string;
+  readonly testbench?: string;
+}
+
+/** Registers the `vectors` subcommand: test vectors from the numerics core and a self-checking testbench. */
+export function register(program: Command, context: () => CliContext): void {
+  const command = program
+    .command('vectors')
+    .description('write $readmemh test vectors computed by the numerics core, and a self-checking Icarus testbench');
+  addUnitOptions(command)
+    .requiredOption('-o, --output <file>', 'vector file to write ($readmemh hex, one vector per line: inputs then expected output)')
+    .option('--count <n>', `number of random vectors, 1 to ${MAX_VECTORS} (default 10000)`)
+    .option('--exhaustive', 'every operand pair instead of random ones (8-bit operands only)', false)
+    .option('--seed <n>', 'seed of the random operands, an unsigned 32-bit integer', '1')
+    .option('--distribution <name>', `random operands: uniform (every bit pattern) or weights (normal, std 0.02, rounded to the format)`, 'uniform')
+    .option('--testbench <file>', 'testbench file to write (default: the vector file name with _tb.v in place of its extension)')
+    .action((options: VectorsOptions) => {
+      const ctx = context();
+      if (options.exhaustive && options.count !== undefined) throw new UserError('--exhaustive and --count exclude each other: give one of them');
+      const unit = generateUnit(resolveUnitSpec(unitRequest(options)));
+      const distribution = DISTRIBUTIONS.find((name) => name === options.distribution.trim().toLowerCase());
+      if (distribution === undefined) {
+        throw new UserError(`invalid value '${options.distribution}' for --distribution: expected one of ${DISTRIBUTIONS.join(', ')}`);
+      }
+      const vectors = buildVectors(unit, {
+        exhaustive: options.exhaustive,
+        count: options.count === undefined ? 10_000 : parseIntegerOption('--count', options.count, 1, MAX_VECTORS),
+        seed: parseIntegerOption('--seed', options.seed, 0, 0xffffffff),
+        distribution: distribution as Distribution,
+      });
+      const testbenchPath = options.testbench ?? options.output.replace(/(\.[^./\\]*)?$/, '_tb.v');
+      // The testbench finds the vectors next to itself unless +vectors=PATH is given to vvp.
+      const bench = testbench(unit, vectors.length, basename(options.output));
+      writeFileAtomic(options.output, formatHex(unit, vectors));
+      try {
+        writeFileAtomic(testbenchPath, bench);
+      } catch (error) {
+        rmSync(options.output, { force: true });
+        throw error;
+      }
+      ctx.info(`wrote ${vectors.length} vectors to ${options.output} and testbench ${unit.spec.top}_tb to ${testbenchPath}`);
+      ctx.info(`simulate with: iverilog -g2005 -o sim.vvp ${testbenchPath} UNIT.v && vvp -n sim.vvp +vectors=${options.output}`);
+      ctx.info(`where UNIT.v is written by 'lmulsim rtl' with the same unit options`);
+    });
+}

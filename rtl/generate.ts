@@ -1,0 +1,200 @@
+/**
+ * Entry point of the Verilog generators: validates a unit request and returns a Verilog-2005
+ * source with the requested top module, optionally wrapped in pipeline registers.
+ */
+import { UserError } from '../common/errors.js';
+import { FP32, parseFormat, type FloatFormat } from '../sim/numerics/formats.js';
+import { ADDER_KINDS, type AdderKind } from './adders.js';
+import { MULTIPLIER_KINDS, type MultiplierKind } from './multipliers.js';
+import { fpaddBody } from './units/fpadd.js';
+import { fpmulBody } from './units/fpmul.js';
+import { lmulBody, lmulWideBody } from './units/lmul.js';
+import { defaultOffsetLsbs } from '../sim/numerics/methods.js';
+
+/** Datapath units the generators produce. */
+export const UNITS = ['lmul', 'fpmul', 'fpadd', 'mac'] as const;
+export type Unit = (typeof UNITS)[number];
+
+/** Multiplication methods a MAC unit can use. */
+export const MAC_METHODS = ['exact', 'lmul'] as const;
+export type MacMethod = (typeof MAC_METHODS)[number];
+
+/** A validated request for one unit. */
+export interface UnitSpec {
+  readonly unit: Unit;
+  readonly format: FloatFormat;
+  /** Multiplication method of a MAC: exact or lmul. Ignored by the other units. */
+  readonly method: MacMethod;
+  readonly adder: AdderKind;
+  readonly multiplier: MultiplierKind;
+  /** Register ranks between inputs and output; 0 is combinational. */
+  readonly stages: number;
+  readonly top: string;
+  /** Clamp finite overflow to ±max finite (lmul and fpmul); the format's default when not given, off for fpadd and mac. */
+  readonly saturate: boolean;
+}
+
+/** A port of a generated module. */
+export interface Port {
+  readonly name: string;
+  readonly widthBits: number;
+}
+
+/** A generated Verilog source and what a testbench needs to drive it. */
+export interface GeneratedUnit {
+  readonly spec: UnitSpec;
+  readonly verilog: string;
+  readonly inputs: readonly Port[];
+  readonly output: Port;
+  /** Clock cycles from an input edge to the matching output; 0 for combinational units. */
+  readonly latencyCycles: number;
+}
+
+/** Raw option values, as the CLI or a test passes them; every field but unit and format is optional. */
+export interface UnitRequest {
+  readonly unit: string;
+  readonly format: string;
+  readonly method?: string;
+  readonly adder?: string;
+  readonly multiplier?: string;
+  readonly stages?: number;
+  readonly top?: string;
+  readonly saturate?: boolean;
+}
+
+function choose<T extends string>(option: string, value: string, choices: readonly T[]): T {
+  const found = choices.find((choice) => choice === value.trim().toLowerCase());
+  if (found === undefined) throw new UserError(`invalid value '${value}' for ${option}: expected one of ${choices.join(', ')}`);
+  return found;
+}
+
+/** Validates a request; throws UserError (exit 2) naming the bad value and the accepted ones. */
+export function resolveUnitSpec(request: UnitRequest): UnitSpec {
+  const unit = choose('--unit', request.unit, UNITS);
+  const format = parseFormat(request.format);
+  const method = resolveMethod(unit, request.method);
+  const adder = choose('--adder', request.adder ?? 'rca', ADDER_KINDS);
+  const multiplier = choose('--multiplier', request.multiplier ?? 'dadda', MULTIPLIER_KINDS);
+  const stages = request.stages ?? 0;
+  if (!Number.isSafeInteger(stages) || stages < 0 || stages > 16) {
+    throw new UserError(`invalid value '${stages}' for --stages: expected an integer from 0 to 16`);
+  }
+  const top = request.top ?? defaultTopName(unit, format, method);
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(top)) {
+    throw new UserError(`invalid value '${top}' for --top: expected a Verilog identifier (letters, digits, _ and $, not starting with a digit)`);
+  }
+  // The adders round like accumulate(), which never saturates.
+  const saturate = unit === 'lmul' || unit === 'fpmul' ? (request.saturate ?? format.saturateByDefault) : false;
+  return { unit, format, method, adder, multiplier, stages, top, saturate };
+}
+
+function resolveMethod(unit: Unit, method: string | undefined): MacMethod {
+  if (unit === 'lmul') {
+    if (method !== undefined && method !== 'lmul') throw new UserError(`invalid value '${method}' for --method: the lmul unit implements only lmul`);
+    return 'lmul';
+  }
+  if (unit === 'fpmul') {
+    if (method !== undefined && method !== 'exact') throw new UserError(`invalid value '${method}' for --method: the fpmul unit implements only exact`);
+    return 'exact';
+  }
+  return choose('--method', method ?? 'lmul', MAC_METHODS);
+}
+
+function defaultTopName(unit: Unit, format: FloatFormat, method: MacMethod): string {
+  return unit === 'mac' ? `mac_${method}_${format.name}` : `${unit}_${format.name}`;
+}
+
+/** Generates the Verilog source for a validated spec. */
+export function generateUnit(spec: UnitSpec): GeneratedUnit {
+  const w = spec.format.widthBits;
+  const combinationalName = spec.stages > 0 ? `${spec.top}_comb` : spec.top;
+  const header = `// Generated by lmulsim rtl: unit ${spec.unit}, format ${spec.format.name}, ${describeSpec(spec)}.`;
+  let modules: string[];
+  let inputs: Port[];
+  let output: Port;
+
+  if (spec.unit === 'mac') {
+    // y = acc + a·b: the product is formed in fp32 (exact, or the L-Mul sum read with a widened exponent), then added.
+    inputs = [{ name: 'a', widthBits: w }, { name: 'b', widthBits: w }, { name: 'acc', widthBits: 32 }];
+    output = { name: 'y', widthBits: 32 };
+    modules = macModules(spec, combinationalName);
+  } else {
+    inputs = [{ name: 'a', widthBits: w }, { name: 'b', widthBits: w }];
+    output = { name: 'y', widthBits: w };
+    modules = [module(combinationalName, inputs, output, unitBody(spec, spec.format))];
+  }
+
+  if (spec.stages > 0) modules.push(pipelineWrapper(spec.top, combinationalName, inputs, output, spec.stages));
+  return { spec, verilog: [header, ...modules].join('\n\n') + '\n', inputs, output, latencyCycles: spec.stages };
+}
+
+function describeSpec(spec: UnitSpec): string {
+  const parts = [`adder ${spec.adder}`];
+  if (spec.unit !== 'lmul' && spec.unit !== 'fpadd') parts.push(`multiplier ${spec.multiplier}`);
+  if (spec.unit === 'mac') parts.push(`method ${spec.method}`);
+  parts.push(`saturate ${spec.saturate ? 'on' : 'off'}`, `${spec.stages} register stages`);
+  return parts.join(', ');
+}
+
+function unitBody(spec: UnitSpec, format: FloatFormat): string {
+  switch (spec.unit) {
+    case 'lmul':
+      return lmulBody(format, { adder: spec.adder, saturate: spec.saturate, offsetLsbs: defaultOffsetLsbs(format.manBits) });
+    case 'fpmul':
+      return fpmulBody(format, format, { adder: spec.adder, multiplier: spec.multiplier, saturate: spec.saturate });
+    case 'fpadd':
+      return fpaddBody(format, { adder: spec.adder });
+    case 'mac':
+      throw new Error('a MAC has no single-module body');
+  }
+}
+
+function module(name: string, inputs: readonly Port[], output: Port, body: string): string {
+  const ports = [...inputs.map((port) => `  input [${port.widthBits - 1}:0] ${port.name}`), `  output [${output.widthBits - 1}:0] ${output.name}`];
+  return `module ${name} (\n${ports.join(',\n')}\n);\n${body}\nendmodule`;
+}
+
+function macModules(spec: UnitSpec, name: string): string[] {
+  const format = spec.format;
+  const w = format.widthBits;
+  const productName = `${name}_product`;
+  const adderName = `${name}_add`;
+  const operands = [{ name: 'a', widthBits: w }, { name: 'b', widthBits: w }];
+  const fp32Out = { name: 'y', widthBits: 32 };
+  const productBody =
+    spec.method === 'exact'
+      ? fpmulBody(format, FP32, { adder: spec.adder, multiplier: spec.multiplier, saturate: false })
+      : lmulWideBody(format, { adder: spec.adder, saturate: false, offsetLsbs: defaultOffsetLsbs(format.manBits) });
+  const adderOperands = [{ name: 'a', widthBits: 32 }, { name: 'b', widthBits: 32 }];
+  const top = [
+    `  wire [31:0] product;`,
+    `  ${productName} product_unit (.a(a), .b(b), .y(product));`,
+    `  ${adderName} add_unit (.a(acc), .b(product), .y(y));`,
+  ].join('\n');
+  return [
+    module(productName, operands, fp32Out, productBody),
+    module(adderName, adderOperands, fp32Out, fpaddBody(FP32, { adder: spec.adder })),
+    module(name, [...operands, { name: 'acc', widthBits: 32 }], fp32Out, top),
+  ];
+}
+
+/**
+ * Wraps the combinational module in `stages` register ranks: rank 1 registers the inputs, ranks
+ * 2..N delay the output. All registers load on the rising edge of clk. There is no reset, because
+ * no register's value outlives the pipeline's latency.
+ */
+function pipelineWrapper(top: string, inner: string, inputs: readonly Port[], output: Port, stages: number): string {
+  const ports = ['  input clk', ...inputs.map((port) => `  input [${port.widthBits - 1}:0] ${port.name}`), `  output [${output.widthBits - 1}:0] ${output.name}`];
+  const lines = [`module ${top} (`, ports.join(',\n'), ');'];
+  for (const port of inputs) lines.push(`  reg [${port.widthBits - 1}:0] ${port.name}_q;`);
+  lines.push(`  wire [${output.widthBits - 1}:0] ${output.name}_comb;`);
+  lines.push(`  ${inner} core (${[...inputs.map((port) => `.${port.name}(${port.name}_q)`), `.${output.name}(${output.name}_comb)`].join(', ')});`);
+  for (let rank = 2; rank <= stages; rank++) lines.push(`  reg [${output.widthBits - 1}:0] ${output.name}_q${rank};`);
+  lines.push('  always @(posedge clk) begin');
+  for (const port of inputs) lines.push(`    ${port.name}_q <= ${port.name};`);
+  for (let rank = 2; rank <= stages; rank++) lines.push(`    ${output.name}_q${rank} <= ${rank === 2 ? `${output.name}_comb` : `${output.name}_q${rank - 1}`};`);
+  lines.push('  end');
+  lines.push(`  assign ${output.name} = ${stages >= 2 ? `${output.name}_q${stages}` : `${output.name}_comb`};`);
+  lines.push('endmodule');
+  return lines.join('\n');
+}
