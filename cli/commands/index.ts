@@ -9,11 +9,12 @@ import * as fmt from './fmt.js';
 import * as mul from './mul.js';
 import * as rtl from './rtl.js';
 import * as run from './run.js';
+import * as compare from './compare.js';
 import * as synth from './synth.js';
 import * as vectors from './vectors.js';
 
 /** Each module adds one subcommand; the order here is the order in `lmulsim --help`. */
-const COMMANDS = [mul, convert, error, check, fmt, run, costs, claims, rtl, vectors, synth];
+const COMMANDS = [mul, convert, error, check, fmt, run, compare, costs, claims, rtl, vectors, synth];
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   for (const command of COMMANDS) command.register(program, context);
