@@ -2,6 +2,7 @@
  * Parser benchmark: parse and validate a generated 200,000-line `.lasm` program and report
  * instructions per second for each phase and for both together.
  */
+import os from 'node:os';
 import { parseSource } from '../isa/parse.js';
 import { validate } from '../isa/validate.js';
 import type { BenchSuite } from './run.js';
@@ -52,40 +53,70 @@ function measure(action: () => void): Timing {
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+/** Parses and validates `text` once, timing each phase; throws when the program has an error. */
+function parseAndValidate(text: string): Run {
+  let parsed: ReturnType<typeof parseSource> | undefined;
+  const parse = measure(() => {
+    parsed = parseSource(text, 'bench.lasm');
+  });
+  const ast = parsed?.ast;
+  if (!ast || parsed!.diagnostics.length > 0) throw new Error(`generated program does not parse: ${parsed?.diagnostics[0]?.message}`);
+  let errors = 0;
+  const validateTime = measure(() => {
+    errors = validate(ast).diagnostics.filter((d) => d.severity === 'error').length;
+  });
+  if (errors > 0) throw new Error('generated program does not validate');
+  return { parse, validate: validateTime };
+}
+
+interface Run {
+  readonly parse: Timing;
+  readonly validate: Timing;
+}
+
+function total(run: Run): Timing {
+  return { wallMs: run.parse.wallMs + run.validate.wallMs, cpuMs: run.parse.cpuMs + run.validate.cpuMs };
+}
+
+/** Repeated runs after the first, reported by their lowest total CPU time. */
+const REPEATS = 2;
+
 export const suite: BenchSuite = {
   name: 'parser',
   async run() {
     const text = generateProgram(BENCH_INSTRUCTIONS);
+    const loadBefore = os.loadavg()[0];
 
     // One warm-up pass on a smaller program lets V8 optimise the parser before timing.
     const warmup = parseSource(generateProgram(20_000), 'warmup.lasm');
     if (warmup.ast) validate(warmup.ast);
 
-    let parsed: ReturnType<typeof parseSource> | undefined;
-    const parseTime = measure(() => {
-      parsed = parseSource(text, 'bench.lasm');
-    });
-    const ast = parsed?.ast;
-    if (!ast || parsed!.diagnostics.length > 0) throw new Error(`generated program does not parse: ${parsed?.diagnostics[0]?.message}`);
-    let errors = 0;
-    const validateTime = measure(() => {
-      errors = validate(ast).diagnostics.filter((d) => d.severity === 'error').length;
-    });
-    if (errors > 0) throw new Error('generated program does not validate');
+    // The first full-size run also pays for growing the heap (a full mark-compact while the tree
+    // grows), as a one-shot `lmulsim check` would. The repeated runs start with a grown heap.
+    const first = parseAndValidate(text);
+    let best = parseAndValidate(text);
+    for (let repeat = 1; repeat < REPEATS; repeat++) {
+      const run = parseAndValidate(text);
+      if (total(run).cpuMs < total(best).cpuMs) best = run;
+    }
+    const loadAfter = os.loadavg()[0];
 
     const rate = (ms: number): string => Math.round(BENCH_INSTRUCTIONS / (ms / 1000)).toLocaleString('en-US');
-    const row = (phase: string, time: Timing): string => `| ${phase} | ${time.wallMs.toFixed(0)} | ${time.cpuMs.toFixed(0)} | ${rate(time.wallMs)} |`;
-    const total = { wallMs: parseTime.wallMs + validateTime.wallMs, cpuMs: parseTime.cpuMs + validateTime.cpuMs };
+    const row = (label: string, time: Timing): string => `| ${label} | ${time.wallMs.toFixed(0)} | ${time.cpuMs.toFixed(0)} | ${rate(time.wallMs)} | ${rate(time.cpuMs)} |`;
     return [
       '## Parser',
       '',
-      `Generated program: ${BENCH_INSTRUCTIONS.toLocaleString('en-US')} instruction lines in two nested loops, ${(text.length / 1e6).toFixed(1)} MB, one run.`,
+      `Generated program: ${BENCH_INSTRUCTIONS.toLocaleString('en-US')} instruction lines in two nested loops, ${(text.length / 1e6).toFixed(1)} MB.`,
+      `First run after a 20,000-line warm-up, then the best of ${REPEATS} repeated runs. One-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} logical cores.`,
       '',
-      '| phase | wall time (ms) | CPU time (ms) | instructions per second (wall) |',
-      '|---|---|---|---|',
-      row('parse', parseTime),
-      row('validate', validateTime),
-      row('parse + validate', total),
+      '| phase | wall time (ms) | CPU time (ms) | instructions per second (wall) | instructions per second (CPU) |',
+      '|---|---|---|---|---|',
+      row('parse, first run', first.parse),
+      row('validate, first run', first.validate),
+      row('parse + validate, first run', total(first)),
+      row('parse, repeated', best.parse),
+      row('validate, repeated', best.validate),
+      row('parse + validate, repeated', total(best)),
       '',
     ].join('\n');
   },

@@ -22,6 +22,25 @@ export interface Positioned {
   readonly end: number;
 }
 
+/**
+ * Position of a shared leaf. Some names and numbers are shared: one node serves every line that
+ * spells the leaf the same way, which saves one object per leaf. They are the operands of
+ * operators, and the names or numbers that fill an operand, an index start or width, or an option
+ * value on their own. Because parentheses leave no node, a shared leaf's position follows from its
+ * parent. It starts at the `pos` of a binary node (left operand), an operand or an index (start).
+ * It ends at the `end` of a binary or unary node (right operand), an index (width) or an option
+ * (value). `leafLength` gives its length. The other leaves (the whole value of a `.const`, a shape
+ * dimension, a loop count, a call argument) keep their own position.
+ */
+export const SHARED_POSITION = -1;
+
+/** Returns the length in the source of a name or number node, and 0 for other nodes. */
+export function leafLength(node: { readonly kind: string; readonly name?: string; readonly text?: string }): number {
+  if (node.kind === 'name') return node.name!.length;
+  if (node.kind === 'number') return node.text!.length;
+  return 0;
+}
+
 /** Converts the position of a node on the line of `line` (a statement's span) into a `SourceSpan`. */
 export function spanAt(line: SourceSpan, node: Positioned): SourceSpan {
   return { file: line.file, line: line.line, column: node.pos + 1, endLine: line.line, endColumn: node.end + 1 };

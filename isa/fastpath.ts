@@ -11,8 +11,10 @@
  * well-formed line allocates only the nodes of its tree.
  */
 import type { BinaryOperator, CallArgumentAst, ExprAst, IndexAst, OperandAst, OptionAst, OptionValueAst, SourceSpan, StringAst } from './ast.js';
-import { NO_NODES, numberValue, unquote, type LineItem } from './grammar.js';
+import { findSharedLeaf, NO_NODES, numberValue, sharedName, sharedNumber, unquote, type LineItem } from './grammar.js';
 import { MAX_LINE_TOKENS, MAX_NESTING } from './limits.js';
+import { ACCUMULATE_FORMATS, MULTIPLIER_METHODS, QUEUES, DEFAULT_TARGET } from './ast.js';
+import { SIGNATURES } from './signatures.js';
 
 const enum K {
   Ident,
@@ -121,7 +123,13 @@ class Interner {
   private size = 0;
   private static readonly MAX_SIZE = 65_536;
 
-  intern(text: string, start: number, end: number): string {
+  /** Adds `words` as they are; used at start-up for the language's vocabulary. */
+  seed(words: readonly string[]): void {
+    for (const word of words) this.intern(word, 0, word.length, word);
+  }
+
+  /** Returns the interned copy of `text[start, end)`; `whole`, when given, is that substring already. */
+  intern(text: string, start: number, end: number, whole?: string): string {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     const length = end - start;
@@ -132,7 +140,7 @@ class Interner {
       if (candidate.length === length && text.startsWith(candidate, start)) return candidate;
       slot = (slot + 1) & this.mask;
     }
-    const copy = text.slice(start, end);
+    const copy = whole ?? text.slice(start, end);
     if (this.size >= Interner.MAX_SIZE) return copy;
     this.table[slot] = copy;
     this.size++;
@@ -155,9 +163,32 @@ class Interner {
   }
 }
 
-const interner = new Interner();
+/**
+ * Returns `words` as V8-internalized strings (property keys are internalized). The validator looks
+ * names up in object tables such as SIGNATURES and compares them in `switch` statements, and an
+ * internalized string makes both a pointer comparison instead of a string-table lookup.
+ */
+function internalized(words: readonly string[]): string[] {
+  const table: Record<string, true> = {};
+  for (const word of words) table[word] = true;
+  return Object.keys(table);
+}
 
-/** The value of a decimal integer literal without exponent, or NaN for any other spelling. */
+/** Names that programs use on almost every line: mnemonics, option keys and values, buffers and registers. */
+function vocabulary(): string[] {
+  const words: string[] = [];
+  for (const [mnemonic, signature] of Object.entries(SIGNATURES)) words.push(mnemonic, ...Object.keys(signature.options));
+  words.push(...QUEUES, ...MULTIPLIER_METHODS, ...ACCUMULATE_FORMATS, 'e4m3', 'e5m2', 'e4m3fnuz', 'e5m2fnuz');
+  words.push('sp', 'acc', 'core', 'ncores', 'init', 'output', 'place', 'dram', 'host', 'zeros', 'ones', 'const', 'uniform', 'normal', 'file', 'seed');
+  for (let i = 0; i < DEFAULT_TARGET.vectorRegisters; i++) words.push(`v${i}`);
+  for (let i = 0; i < DEFAULT_TARGET.scalarRegisters; i++) words.push(`r${i}`);
+  return internalized(words);
+}
+
+const interner = new Interner();
+interner.seed(vocabulary());
+
+/** Computes the value of a decimal integer literal without exponent; returns NaN for any other spelling. */
 function smallDecimal(text: string, start: number, end: number): number {
   if (end - start > 15) return NaN;
   let value = 0;
@@ -196,6 +227,17 @@ class FastLineParser {
   private file = '';
   private lineNumber = 0;
 
+  /**
+   * Stack of list elements under construction (operands, indices, options, shape dimensions, call
+   * arguments). A list is copied off it with `slice`, which allocates exactly its length, where
+   * `push` onto a fresh array would reserve 17 slots for a list that usually has one to three.
+   */
+  private readonly stack: unknown[] = [];
+  private top = 0;
+  /** Position of the expression or value parsed last, without enclosing parentheses. */
+  private exprPos = 0;
+  private exprEnd = 0;
+
   /** Comment of the last line parsed: offsets in the line (0-based), or -1 for none. */
   commentPos = -1;
   commentEnd = -1;
@@ -214,6 +256,7 @@ class FastLineParser {
     this.lineNumber = lineNumber;
     this.position = 0;
     this.depth = 0;
+    this.top = 0;
     try {
       this.line(items);
       return true;
@@ -337,6 +380,17 @@ class FastLineParser {
     return true;
   }
 
+  private push(element: unknown): void {
+    this.stack[this.top++] = element;
+  }
+
+  /** Removes the elements pushed since `mark` and returns them as an array of exactly their number. */
+  private popList<T>(mark: number): T[] {
+    const list = this.stack.slice(mark, this.top) as T[];
+    this.top = mark;
+    return list;
+  }
+
   private peek(offset = 0): number {
     const index = this.position + offset;
     return index < this.count ? this.kinds[index] : K.End;
@@ -363,6 +417,17 @@ class FastLineParser {
     return { file: this.file, line: this.lineNumber, column: pos + 1, endLine: this.lineNumber, endColumn: end + 1 };
   }
 
+  /**
+   * Returns `node` with its own position: a shared leaf is copied, positioned at the expression
+   * just parsed. Used where a leaf's position cannot follow from its parent (see `SHARED_POSITION`).
+   */
+  private positioned(node: ExprAst): ExprAst {
+    if (node.pos >= 0) return node;
+    if (node.kind === 'name') return { kind: 'name', name: node.name, pos: this.exprPos, end: this.exprEnd };
+    if (node.kind === 'number') return { kind: 'number', value: node.value, text: node.text, pos: this.exprPos, end: this.exprEnd };
+    return node;
+  }
+
   private line(items: LineItem[]): void {
     let first: LineItem | undefined;
     let second: LineItem | undefined;
@@ -385,8 +450,8 @@ class FastLineParser {
         const keyword = this.position++;
         const variable = this.expect(K.Ident);
         this.expect(K.Comma);
-        const count = this.expression();
-        first = { kind: 'loopStart', variable: this.image(variable), variablePos: this.pos(variable), count, span: this.lineSpan(this.pos(keyword), count.end) };
+        const count = this.positioned(this.expression());
+        first = { kind: 'loopStart', variable: this.image(variable), variablePos: this.pos(variable), count, span: this.lineSpan(this.pos(keyword), this.exprEnd) };
         break;
       }
       case K.EndLoop: {
@@ -417,8 +482,8 @@ class FastLineParser {
     const directive = this.position++;
     const name = this.expect(K.Ident);
     this.expect(K.Equals);
-    const value = this.expression();
-    return { kind: 'const', name: this.image(name), namePos: this.pos(name), value, span: this.lineSpan(this.pos(directive), value.end), blankLineBefore: false, trailingComment: undefined };
+    const value = this.positioned(this.expression());
+    return { kind: 'const', name: this.image(name), namePos: this.pos(name), value, span: this.lineSpan(this.pos(directive), this.exprEnd), blankLineBefore: false, trailingComment: undefined };
   }
 
   private tensorDirective(): LineItem {
@@ -426,11 +491,13 @@ class FastLineParser {
     const name = this.expect(K.Ident);
     const format = this.expect(K.Ident);
     this.expect(K.LBracket);
-    const shape: ExprAst[] = [this.expression()];
+    const mark = this.top;
+    this.push(this.positioned(this.expression()));
     while (this.peek() === K.Comma) {
       this.position++;
-      shape.push(this.expression());
+      this.push(this.positioned(this.expression()));
     }
+    const shape = this.popList<ExprAst>(mark);
     const last = this.expect(K.RBracket);
     const options = this.options();
     const end = options.length > 0 ? options[options.length - 1].end : this.end(last);
@@ -453,16 +520,13 @@ class FastLineParser {
     let operands: readonly OperandAst[] = NO_NODES;
     const next = this.peek();
     if (next !== K.End && !(next === K.Ident && this.peek(1) === K.Equals)) {
-      const first = this.operand();
-      if (this.peek() !== K.Comma) operands = [first];
-      else {
-        const list = [first];
-        while (this.peek() === K.Comma) {
-          this.position++;
-          list.push(this.operand());
-        }
-        operands = list;
+      const mark = this.top;
+      this.push(this.operand());
+      while (this.peek() === K.Comma) {
+        this.position++;
+        this.push(this.operand());
       }
+      operands = this.popList<OperandAst>(mark);
     }
     const options = this.options();
     let end = this.end(mnemonic);
@@ -476,16 +540,13 @@ class FastLineParser {
     if (kind === K.Ident && this.peek(1) === K.LBracket) {
       const base = this.position;
       this.position += 2;
-      const first = this.index();
-      let indices: IndexAst[];
-      if (this.peek() !== K.Comma) indices = [first];
-      else {
-        indices = [first];
-        while (this.peek() === K.Comma) {
-          this.position++;
-          indices.push(this.index());
-        }
+      const mark = this.top;
+      this.push(this.index());
+      while (this.peek() === K.Comma) {
+        this.position++;
+        this.push(this.index());
       }
+      const indices = this.popList<IndexAst>(mark);
       const close = this.expect(K.RBracket);
       return { kind: 'ref', base: this.image(base), indices, pos: this.pos(base), end: this.end(close) };
     }
@@ -494,19 +555,20 @@ class FastLineParser {
       return { kind: 'string', value: unquote(this.image(token)), pos: this.pos(token), end: this.end(token) };
     }
     const expr = this.expression();
-    return { kind: 'expr', expr, pos: expr.pos, end: expr.end };
+    return { kind: 'expr', expr, pos: this.exprPos, end: this.exprEnd };
   }
 
   private index(): IndexAst {
     const start = this.expression();
-    if (this.peek() !== K.PlusColon) return { start, width: undefined, pos: start.pos, end: start.end };
+    const pos = this.exprPos;
+    if (this.peek() !== K.PlusColon) return { start, width: undefined, pos, end: this.exprEnd };
     this.position++;
     const width = this.expression();
-    return { start, width, pos: start.pos, end: width.end };
+    return { start, width, pos, end: this.exprEnd };
   }
 
   private options(): readonly OptionAst[] {
-    let options: OptionAst[] | undefined;
+    const mark = this.top;
     while (this.peek() === K.Ident || this.peek() === K.LmulFormula) {
       const key = this.position++;
       let option: OptionAst;
@@ -515,34 +577,39 @@ class FastLineParser {
       } else {
         this.position++;
         const value = this.optionValue();
-        option = { key: this.image(key), value, pos: this.pos(key), end: value.end };
+        option = { key: this.image(key), value, pos: this.pos(key), end: this.exprEnd };
       }
-      if (options) options.push(option);
-      else options = [option];
+      this.push(option);
     }
-    return options ?? NO_NODES;
+    return this.top > mark ? this.popList<OptionAst>(mark) : NO_NODES;
   }
 
+  /** Parses an option value; sets `exprPos` and `exprEnd` to its position, as `expression` does. */
   private optionValue(): OptionValueAst {
     const kind = this.peek();
     if (kind === K.String) return this.stringValue();
     if (kind === K.Ident && this.peek(1) === K.LParen) {
       const name = this.position;
       this.position += 2;
-      const args: CallArgumentAst[] = [];
+      const mark = this.top;
       if (this.peek() !== K.RParen) {
-        args.push(this.callArgument());
+        this.push(this.callArgument());
         while (this.peek() === K.Comma) {
           this.position++;
-          args.push(this.callArgument());
+          this.push(this.callArgument());
         }
       }
+      const args = this.popList<CallArgumentAst>(mark);
       const close = this.expect(K.RParen);
-      return { kind: 'call', name: this.image(name), args, pos: this.pos(name), end: this.end(close) };
+      this.exprPos = this.pos(name);
+      this.exprEnd = this.end(close);
+      return { kind: 'call', name: this.image(name), args, pos: this.exprPos, end: this.exprEnd };
     }
     if (kind === K.LmulFormula) {
       const token = this.position++;
-      return { kind: 'name', name: this.image(token), pos: this.pos(token), end: this.end(token) };
+      this.exprPos = this.pos(token);
+      this.exprEnd = this.end(token);
+      return sharedName(this.image(token));
     }
     return this.expression();
   }
@@ -559,37 +626,47 @@ class FastLineParser {
   }
 
   private argumentValue(): ExprAst | StringAst {
-    return this.peek() === K.String ? this.stringValue() : this.expression();
+    return this.peek() === K.String ? this.stringValue() : this.positioned(this.expression());
   }
 
   private stringValue(): StringAst {
     const token = this.position++;
-    return { kind: 'string', value: unquote(this.image(token)), pos: this.pos(token), end: this.end(token) };
+    this.exprPos = this.pos(token);
+    this.exprEnd = this.end(token);
+    return { kind: 'string', value: unquote(this.image(token)), pos: this.exprPos, end: this.exprEnd };
   }
 
+  /**
+   * Parses an expression. Leaves come back shared, so each parse function leaves the position of
+   * what it parsed in `exprPos` and `exprEnd`, without the parentheses around it.
+   */
   private expression(): ExprAst {
     if (++this.depth > MAX_DEPTH) throw BAIL;
     let left = this.term();
+    const pos = this.exprPos;
     for (;;) {
       const kind = this.peek();
       if (kind !== K.Plus && kind !== K.Minus) break;
       this.position++;
       const right = this.term();
-      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos: left.pos, end: right.end };
+      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos, end: this.exprEnd };
     }
+    this.exprPos = pos;
     this.depth--;
     return left;
   }
 
   private term(): ExprAst {
     let left = this.unary();
+    const pos = this.exprPos;
     for (;;) {
       const kind = this.peek();
       if (kind !== K.Star && kind !== K.Slash && kind !== K.Percent) break;
       this.position++;
       const right = this.unary();
-      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos: left.pos, end: right.end };
+      left = { kind: 'binary', op: BINARY[kind]!, left, right, pos, end: this.exprEnd };
     }
+    this.exprPos = pos;
     return left;
   }
 
@@ -600,7 +677,8 @@ class FastLineParser {
       const op = this.position++;
       const operand = this.unary();
       this.depth--;
-      return { kind: 'unary', op: kind === K.Minus ? '-' : '+', operand, pos: this.pos(op), end: operand.end };
+      this.exprPos = this.pos(op);
+      return { kind: 'unary', op: kind === K.Minus ? '-' : '+', operand, pos: this.exprPos, end: this.exprEnd };
     }
     return this.primary();
   }
@@ -609,13 +687,19 @@ class FastLineParser {
     const kind = this.peek();
     if (kind === K.Number) {
       const token = this.position++;
+      this.exprPos = this.pos(token);
+      this.exprEnd = this.end(token);
       const text = this.image(token);
+      const known = findSharedLeaf(text);
+      if (known !== undefined) return known;
       const decimal = smallDecimal(this.text, this.starts[token], this.ends[token]);
-      return { kind: 'number', value: Number.isNaN(decimal) ? numberValue(text) : decimal, text, pos: this.pos(token), end: this.end(token) };
+      return sharedNumber(text, Number.isNaN(decimal) ? numberValue(text) : decimal);
     }
     if (kind === K.Ident) {
       const token = this.position++;
-      return { kind: 'name', name: this.image(token), pos: this.pos(token), end: this.end(token) };
+      this.exprPos = this.pos(token);
+      this.exprEnd = this.end(token);
+      return sharedName(this.image(token));
     }
     if (kind === K.LParen) {
       this.position++;

@@ -15,6 +15,7 @@ import type {
   SourceSpan,
   StringAst,
 } from './ast.js';
+import { SHARED_POSITION } from './ast.js';
 import * as T from './tokens.js';
 
 /** Fields of every statement item that parse.ts fills in after the line is parsed. */
@@ -48,6 +49,44 @@ export type LineItem =
 
 /** Shared empty list for instructions without operands or options; the tree is never mutated. */
 export const NO_NODES: readonly never[] = Object.freeze([]);
+
+/**
+ * Shared leaves by spelling. A name and a number never have the same spelling, because the lexer
+ * starts a number only at a digit or a dot and a name only at a letter or `_`.
+ */
+const sharedLeaves = new Map<string, ExprAst>();
+const MAX_SHARED_LEAVES = 65_536;
+
+/**
+ * Returns the shared node for a name or number that fills a slot on its own (see
+ * `SHARED_POSITION`), and any other value unchanged. Both parsers call it for the same slots.
+ */
+export function shareLeaf<T extends OptionValueAst>(node: T): T {
+  if (node === undefined || (node.kind !== 'name' && node.kind !== 'number')) return node;
+  if (node.kind === 'name') return sharedName(node.name) as T;
+  return (findSharedLeaf(node.text) ?? sharedNumber(node.text, node.value)) as T;
+}
+
+/** Returns the shared leaf spelled `spelling`, if there is one. */
+export function findSharedLeaf(spelling: string): ExprAst | undefined {
+  return sharedLeaves.get(spelling);
+}
+
+/** Returns the shared node of the name `name`. */
+export function sharedName(name: string): ExprAst {
+  const known = sharedLeaves.get(name);
+  if (known !== undefined) return known;
+  const leaf: ExprAst = { kind: 'name', name, pos: SHARED_POSITION, end: SHARED_POSITION };
+  if (sharedLeaves.size < MAX_SHARED_LEAVES) sharedLeaves.set(name, leaf);
+  return leaf;
+}
+
+/** Creates the shared node of the number spelled `text`, after `findSharedLeaf` found none. */
+export function sharedNumber(text: string, value: number): ExprAst {
+  const leaf: ExprAst = { kind: 'number', value, text, pos: SHARED_POSITION, end: SHARED_POSITION };
+  if (sharedLeaves.size < MAX_SHARED_LEAVES) sharedLeaves.set(text, leaf);
+  return leaf;
+}
 
 /** Describes a token for an error message: its label, plus the text for names and numbers. */
 export function describeToken(token: IToken): string {
@@ -115,7 +154,7 @@ function endOf(token: IToken): number {
 
 /**
  * Parser for a single line. `file` and `lineNumber` are set before each use and go into statement
- * spans; inner nodes carry offsets in the line (`Positioned`), because the lexer runs per line.
+ * spans. Inner nodes carry offsets in the line (`Positioned`), because the lexer runs per line.
  */
 export class LineParser extends EmbeddedActionsParser {
   file = '';
@@ -127,7 +166,7 @@ export class LineParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  /** The span of a statement from offset `pos` to `end` in the current line. */
+  /** Builds the span of a statement from offset `pos` to `end` in the current line. */
   private lineSpan(pos: number, end: number): SourceSpan {
     return { file: this.file, line: this.lineNumber, column: pos + 1, endLine: this.lineNumber, endColumn: end + 1 };
   }
@@ -258,7 +297,7 @@ export class LineParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const expr = this.SUBRULE(this.expression);
-          return { kind: 'expr', expr, pos: expr?.pos, end: expr?.end } as OperandAst;
+          return { kind: 'expr', expr: shareLeaf(expr), pos: expr?.pos, end: expr?.end } as OperandAst;
         },
       },
     ]);
@@ -271,7 +310,7 @@ export class LineParser extends EmbeddedActionsParser {
       this.CONSUME(T.PlusColon);
       width = this.SUBRULE1(this.expression);
     });
-    return { start, width, pos: start?.pos, end: (width ?? start)?.end };
+    return { start: shareLeaf(start), width: width && shareLeaf(width), pos: start?.pos, end: (width ?? start)?.end };
   });
 
   private keyOption = this.RULE('keyOption', (): OptionAst => {
@@ -281,7 +320,7 @@ export class LineParser extends EmbeddedActionsParser {
       this.CONSUME(T.Equals);
       value = this.SUBRULE(this.optionValue);
     });
-    return { key: key.image, value, pos: posOf(key), end: value ? value.end : endOf(key) };
+    return { key: key.image, value: value && shareLeaf(value), pos: posOf(key), end: value ? value.end : endOf(key) };
   });
 
   private optionValue = this.RULE('optionValue', (): OptionValueAst => {
@@ -366,7 +405,7 @@ export class LineParser extends EmbeddedActionsParser {
         ALT: () => {
           const op = this.OR1([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
           const operand = this.SUBRULE(this.unary);
-          return { kind: 'unary', op: op.image as '-' | '+', operand, pos: posOf(op), end: operand?.end } as ExprAst;
+          return { kind: 'unary', op: op.image as '-' | '+', operand: shareLeaf(operand), pos: posOf(op), end: operand?.end } as ExprAst;
         },
       },
       { ALT: () => this.SUBRULE(this.primary) },
@@ -402,6 +441,6 @@ export class LineParser extends EmbeddedActionsParser {
   /** Builds a binary node; `left` or `right` is undefined only during chevrotain's recording phase. */
   private binary(op: IToken, left: ExprAst, right: ExprAst): ExprAst {
     const operator = BINARY_OPS.get(op.tokenType) ?? '+';
-    return { kind: 'binary', op: operator, left, right, pos: left?.pos, end: right?.end };
+    return { kind: 'binary', op: operator, left: shareLeaf(left), right: shareLeaf(right), pos: left?.pos, end: right?.end };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `parseSource`: text to `ProgramAst` with diagnostics. Lexes the whole file once, parses each line
- * with the chevrotain grammar, nests `loop` blocks and attaches comments for the formatter.
+ * `parseSource`: text to `ProgramAst` with diagnostics. Splits the text into lines, parses each
+ * with the fast path (fastpath.ts) or, for the lines it declines, with the chevrotain grammar,
+ * then nests `loop` blocks and attaches comments for the formatter.
  */
 import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../common/diagnostic.js';

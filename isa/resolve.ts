@@ -3,7 +3,7 @@
  * expressions for static range checks.
  */
 import { closestMatch } from '../common/diagnostic.js';
-import type { AddressExpr, ExprAst, Positioned } from './ast.js';
+import { leafLength, type AddressExpr, type ExprAst, type Positioned } from './ast.js';
 import { applyBinary } from './expr.js';
 
 /** Names that no constant, tensor, loop variable or label may take. */
@@ -120,7 +120,7 @@ export class AddressTable {
     return (this.ncoresLeaf ??= this.make({ op: 'ncores' }));
   }
 
-  /** The key of an operand: a run-time node's id, or a constant's own id; -1 when not numbered. */
+  /** Returns the key of an operand: a run-time node's id or a constant's own id, or -1 when the table is full. */
   private keyOf(operand: Resolved): number {
     if (operand.kind === 'dynamic') return operand.id;
     const value = operand.value.value;
@@ -133,7 +133,7 @@ export class AddressTable {
     return id;
   }
 
-  /** The canonical node `op(a)` or `op(a, b)`; `b` is undefined for `neg`. */
+  /** Returns the canonical node `op(a)` or `op(a, b)`; `b` is undefined for `neg`. */
   node(op: AddressOp | 'neg', a: Resolved, b: Resolved | undefined): DynamicValue {
     const leftKey = this.keyOf(a);
     const rightKey = b === undefined ? 0 : this.keyOf(b);
@@ -172,35 +172,41 @@ function error(scope: ExprScope, message: string, node: Positioned, hint?: strin
   return undefined;
 }
 
+/** Returns the position of a leaf: its own, or for a shared leaf the one that starts at `rootPos`. */
+export function leafAt(node: Positioned & { readonly kind: string; readonly name?: string; readonly text?: string }, rootPos: number): Positioned {
+  return node.pos >= 0 ? node : { pos: rootPos, end: rootPos + leafLength(node) };
+}
+
 /**
  * Resolves `expr`. With `runtime` false, only constants are accepted (for shapes, tile widths and
  * immediates); with `runtime` true, loop indices, scalar registers and `core`/`ncores` may appear.
- * Reports problems through `scope.report` and returns undefined after an error.
+ * Reports problems through `scope.report` and returns undefined after an error. `rootPos` is where
+ * `expr` starts in the line when it is a shared leaf (see `SHARED_POSITION`).
  */
-export function resolveExpr(expr: ExprAst, scope: ExprScope, runtime: boolean): Resolved | undefined {
+export function resolveExpr(expr: ExprAst, scope: ExprScope, runtime: boolean, rootPos: number = expr.pos): Resolved | undefined {
   switch (expr.kind) {
     case 'number': {
-      if (!Number.isFinite(expr.value)) return error(scope, `number '${expr.text}' is out of range`, expr);
+      if (!Number.isFinite(expr.value)) return error(scope, `number '${expr.text}' is out of range`, leafAt(expr, rootPos));
       const float = isFloatLiteral(expr.text);
       if (!float && expr.value < SMALL_INTEGERS) return smallInteger(expr.value);
       return { kind: 'const', value: { value: expr.value, float } };
     }
     case 'name':
-      return resolveName(expr.name, expr, scope, runtime);
+      return resolveName(expr, rootPos, scope, runtime);
     case 'unary': {
-      const operand = resolveExpr(expr.operand, scope, runtime);
+      const operand = resolveExpr(expr.operand, scope, runtime, expr.end - leafLength(expr.operand));
       if (!operand) return undefined;
       if (expr.op === '+') return operand;
       if (operand.kind === 'const') return { kind: 'const', value: { value: -operand.value.value, float: operand.value.float } };
       return scope.addresses.node('neg', operand, undefined);
     }
     case 'binary': {
-      const left = resolveExpr(expr.left, scope, runtime);
-      const right = resolveExpr(expr.right, scope, runtime);
+      const left = resolveExpr(expr.left, scope, runtime, expr.pos);
+      const right = resolveExpr(expr.right, scope, runtime, expr.end - leafLength(expr.right));
       if (!left || !right) return undefined;
       const op = OPS[expr.op];
       if (left.kind === 'const' && right.kind === 'const') return foldBinary(op, left.value, right.value, expr, scope);
-      if (right.kind === 'const' && (op === 'div' || op === 'mod') && right.value.value === 0) return error(scope, 'division by zero', expr.right);
+      if (right.kind === 'const' && (op === 'div' || op === 'mod') && right.value.value === 0) return error(scope, 'division by zero', leafAt(expr.right, expr.end - leafLength(expr.right)));
       return scope.addresses.node(op, left, right);
     }
   }
@@ -235,10 +241,11 @@ function smallInteger(value: number): Resolved {
   return smallResolved[value] ?? (smallResolved[value] = Object.freeze({ kind: 'const', value: Object.freeze({ value, float: false }) }));
 }
 
-function resolveName(name: string, node: Positioned, scope: ExprScope, runtime: boolean): Resolved | undefined {
+function resolveName(expr: Extract<ExprAst, { kind: 'name' }>, rootPos: number, scope: ExprScope, runtime: boolean): Resolved | undefined {
+  const name = expr.name;
   const meaning = scope.lookup(name);
   if (meaning?.kind === 'const') return meaning.resolved;
-  if (meaning?.kind === 'tensor') return error(scope, `'${name}' is a tensor, not a number`, node, `write a region such as ${name}[0 +: 16, 0 +: 16] where an operand takes a tensor`);
+  if (meaning?.kind === 'tensor') return error(scope, `'${name}' is a tensor, not a number`, leafAt(expr, rootPos), `write a region such as ${name}[0 +: 16, 0 +: 16] where an operand takes a tensor`);
 
   const register = scalarRegister(name);
   const lower = register === undefined ? name.toLowerCase() : '';
@@ -246,20 +253,20 @@ function resolveName(name: string, node: Positioned, scope: ExprScope, runtime: 
   if (meaning?.kind === 'index') dynamicKind = 'loop index';
   else if (register !== undefined) dynamicKind = 'scalar register';
   else if (lower === 'core' || lower === 'ncores') dynamicKind = 'core number';
-  if (dynamicKind && !runtime) return error(scope, `'${name}' is a ${dynamicKind}, known only at run time; a constant is required here`, node);
+  if (dynamicKind && !runtime) return error(scope, `'${name}' is a ${dynamicKind}, known only at run time; a constant is required here`, leafAt(expr, rootPos));
 
   if (meaning?.kind === 'index') return scope.addresses.index(meaning.depth);
   if (register !== undefined) {
-    if (register >= scope.scalarRegisters) return error(scope, `scalar register '${name}' does not exist: the target has r0 to r${scope.scalarRegisters - 1}`, node);
+    if (register >= scope.scalarRegisters) return error(scope, `scalar register '${name}' does not exist: the target has r0 to r${scope.scalarRegisters - 1}`, leafAt(expr, rootPos));
     return scope.addresses.register(register);
   }
   if (lower === 'core') return scope.addresses.core();
   if (lower === 'ncores') return scope.addresses.ncores();
-  if (vectorRegister(name) !== undefined) return error(scope, `'${name}' is a vector register, not a number`, node);
-  if (lower === 'sp' || lower === 'acc') return error(scope, `'${name}' is a buffer; write ${lower}[address]`, node);
+  if (vectorRegister(name) !== undefined) return error(scope, `'${name}' is a vector register, not a number`, leafAt(expr, rootPos));
+  if (lower === 'sp' || lower === 'acc') return error(scope, `'${name}' is a buffer; write ${lower}[address]`, leafAt(expr, rootPos));
 
   const suggestion = closestMatch(name, scope.names());
-  return error(scope, `'${name}' is not defined`, node, suggestion ? `did you mean '${suggestion}'?` : 'define it with .const NAME = VALUE');
+  return error(scope, `'${name}' is not defined`, leafAt(expr, rootPos), suggestion ? `did you mean '${suggestion}'?` : 'define it with .const NAME = VALUE');
 }
 
 /** Closed integer interval; `undefined` stands for "unknown at compile time". */

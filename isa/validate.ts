@@ -34,6 +34,7 @@ import {
   type VectorBinaryOp,
   type VectorUnaryOp,
   type TensorInit,
+  leafLength,
   spanAt,
 } from './ast.js';
 import {
@@ -41,6 +42,7 @@ import {
   bounds,
   boundsInto,
   isReservedName,
+  leafAt,
   resolveExpr,
   scalarRegister,
   toAddress,
@@ -209,28 +211,43 @@ class Validator {
     return true;
   }
 
-  /** Resolves a constant integer such as a shape or tile width; reports and returns undefined otherwise. */
-  private constInt(expr: ExprAst, what: string, minimum: number): number | undefined {
-    const resolved = resolveExpr(expr, this.scope, false);
+  /**
+   * Resolves a constant integer such as a shape or tile width; reports and returns undefined
+   * otherwise. `rootPos` locates `expr` when it is a shared leaf (see `SHARED_POSITION`), and so
+   * for the other resolvers below.
+   */
+  private constInt(expr: ExprAst, what: string, minimum: number, rootPos: number = expr.pos): number | undefined {
+    const resolved = resolveExpr(expr, this.scope, false, rootPos);
     if (!resolved || resolved.kind !== 'const') return undefined;
     const value = resolved.value.value;
-    if (!Number.isInteger(value)) return this.error(`${what} must be an integer, got ${value}`, this.at(expr));
-    if (value < minimum) return this.error(`${what} must be at least ${minimum}, got ${value}`, this.at(expr));
-    if (!Number.isSafeInteger(value)) return this.error(`${what} ${value} is too large`, this.at(expr));
+    if (!Number.isInteger(value)) return this.error(`${what} must be an integer, got ${value}`, this.at(leafAt(expr, rootPos)));
+    if (value < minimum) return this.error(`${what} must be at least ${minimum}, got ${value}`, this.at(leafAt(expr, rootPos)));
+    if (!Number.isSafeInteger(value)) return this.error(`${what} ${value} is too large`, this.at(leafAt(expr, rootPos)));
     return value;
   }
 
-  private constNumber(expr: ExprAst): number | undefined {
-    const resolved = resolveExpr(expr, this.scope, false);
+  private constNumber(expr: ExprAst, rootPos: number = expr.pos): number | undefined {
+    const resolved = resolveExpr(expr, this.scope, false, rootPos);
     return resolved?.kind === 'const' ? resolved.value.value : undefined;
   }
 
   /** Resolves an integer expression that may depend on run-time values. */
-  private runtimeInt(expr: ExprAst, what: string): AddressExpr | undefined {
-    const resolved = resolveExpr(expr, this.scope, true);
+  private runtimeInt(expr: ExprAst, what: string, rootPos: number = expr.pos): AddressExpr | undefined {
+    const resolved = resolveExpr(expr, this.scope, true, rootPos);
     if (!resolved) return undefined;
-    if (resolved.kind === 'const' && !Number.isInteger(resolved.value.value)) return this.error(`${what} must be an integer, got ${resolved.value.value}`, this.at(expr));
+    if (resolved.kind === 'const' && !Number.isInteger(resolved.value.value)) return this.error(`${what} must be an integer, got ${resolved.value.value}`, this.at(leafAt(expr, rootPos)));
     return toAddress(resolved);
+  }
+
+  /** Returns where the value of `option` starts in the line; a shared leaf value ends where the option ends. */
+  private valuePos(option: OptionAst): number {
+    const value = option.value!;
+    return value.pos >= 0 ? value.pos : option.end - leafLength(value);
+  }
+
+  /** Span of the value of `option`. */
+  private valueAt(option: OptionAst): SourceSpan {
+    return this.at(leafAt(option.value!, this.valuePos(option)));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -254,7 +271,7 @@ class Validator {
   private declareTensor(statement: Extract<StatementAst, { kind: 'tensor' }>): void {
     const nameSpan = this.nameAt(statement.namePos, statement.name);
     if (!this.checkNewName(statement.name, nameSpan, 'tensor')) return;
-    const format = this.format(statement.format, { pos: statement.formatPos, end: statement.formatPos + statement.format.length });
+    const format = this.format(statement.format, statement.formatPos, statement.formatPos + statement.format.length);
     if (statement.shape.length > 4) this.error(`tensor '${statement.name}' has ${statement.shape.length} dimensions; at most 4 are supported`, statement.span);
     const shape = statement.shape.map((dim) => this.constInt(dim, 'tensor dimension', 1));
 
@@ -273,12 +290,12 @@ class Validator {
         if (option.value) this.error("'output' is a flag and takes no value", this.at(option));
         output = true;
       } else if (key === 'init') {
-        const parsed = option.value ? this.tensorInit(option.value, statement.span.file) : this.error("'init' needs a value, such as init=zeros", this.at(option));
+        const parsed = option.value ? this.tensorInit(option.value, statement.span.file, this.valuePos(option)) : this.error("'init' needs a value, such as init=zeros", this.at(option));
         if (parsed) init = parsed;
       } else if (key === 'place') {
         const name = option.value?.kind === 'name' ? option.value.name.toLowerCase() : undefined;
         if (name === 'dram' || name === 'host') placement = name;
-        else this.error('place must be dram or host', this.at(option.value ?? option));
+        else this.error('place must be dram or host', option.value ? this.valueAt(option) : this.at(option));
       } else {
         const suggestion = closestMatch(option.key, ['init', 'output', 'place']);
         this.error(`unknown option '${option.key}' for .tensor`, this.at(option), suggestion ? `did you mean '${suggestion}'?` : 'options are init=…, output and place=dram|host');
@@ -291,17 +308,17 @@ class Validator {
     this.tensorList.push(tensor);
   }
 
-  private tensorInit(value: OptionValueAst, file: string): TensorInit | undefined {
+  private tensorInit(value: OptionValueAst, file: string, rootPos: number): TensorInit | undefined {
     if (value.kind === 'name') {
       const name = value.name.toLowerCase();
       if (name === 'zeros') return { kind: 'zeros' };
       if (name === 'ones') return { kind: 'ones' };
     }
     if (value.kind === 'number' || value.kind === 'unary' || value.kind === 'binary') {
-      const constant = this.constNumber(value);
+      const constant = this.constNumber(value, rootPos);
       return constant === undefined ? undefined : { kind: 'constant', value: constant };
     }
-    if (value.kind !== 'call') return this.error('init must be zeros, ones, a number, const(v), uniform(lo, hi, seed=S), normal(mean, std, seed=S) or file("path")', this.at(value));
+    if (value.kind !== 'call') return this.error('init must be zeros, ones, a number, const(v), uniform(lo, hi, seed=S), normal(mean, std, seed=S) or file("path")', this.at(leafAt(value, rootPos)));
 
     const name = value.name.toLowerCase();
     const positional = value.args.filter((arg) => arg.kind === 'positional').map((arg) => arg.value);
@@ -359,11 +376,11 @@ class Validator {
     }
   }
 
-  /** Checks a format name at `node`; valid names are cached, because every load and matmul names one. */
-  private format(name: string, node: Positioned): FormatName | undefined {
+  /** Checks a format name at offsets `pos` to `end`; valid names are cached, because every load and matmul names one. */
+  private format(name: string, pos: number, end: number): FormatName | undefined {
     const cached = this.formatNames.get(name);
     if (cached !== undefined) return cached;
-    const span = this.at(node);
+    const span = this.at({ pos, end });
     const format = tryParseFormat(name);
     if (!format) {
       const suggestion = closestMatch(name, ['fp32', 'fp16', 'bf16', 'e4m3', 'e5m2', 'e4m3fnuz', 'e5m2fnuz']);
@@ -547,13 +564,13 @@ class Validator {
       case 'vaddi': {
         const dst = this.vreg(operands[0]);
         const src = this.vreg(operands[1]);
-        const value = this.constNumber((operands[2] as { expr: ExprAst }).expr);
+        const value = this.constNumber((operands[2] as { expr: ExprAst }).expr, operands[2].pos);
         if (dst === undefined || src === undefined || value === undefined) return undefined;
         return { kind: 'vimm', unit: 'vector', op: mnemonic === 'vscale' ? 'scale' : 'add', dst, src, value, span: base.span, wait: base.wait, signal: base.signal };
       }
       case 'vfill': {
         const dst = this.vreg(operands[0]);
-        const value = this.constNumber((operands[1] as { expr: ExprAst }).expr);
+        const value = this.constNumber((operands[1] as { expr: ExprAst }).expr, operands[1].pos);
         if (dst === undefined || value === undefined) return undefined;
         return { kind: 'vfill', unit: 'vector', dst, value, span: base.span, wait: base.wait, signal: base.signal };
       }
@@ -568,7 +585,7 @@ class Validator {
         return this.vsetlen(statement, base);
       case 'set': {
         const reg = this.sreg(operands[0]);
-        const value = this.runtimeInt((operands[1] as { expr: ExprAst }).expr, 'value');
+        const value = this.runtimeInt((operands[1] as { expr: ExprAst }).expr, 'value', operands[1].pos);
         if (reg === undefined || value === undefined) return undefined;
         return { kind: 'set', unit: 'control', reg, value, span: base.span, wait: base.wait, signal: base.signal };
       }
@@ -591,7 +608,7 @@ class Validator {
 
   /** Checks that an operand has the syntactic form its kind needs. */
   private operandShapeOk(operand: OperandAst, kind: OperandKind, mnemonic: string, index: number): boolean {
-    const base = operand.kind === 'ref' ? operand.base.toLowerCase() : undefined;
+    const base = operand.kind === 'ref' ? lowerCase(operand.base) : undefined;
     switch (kind) {
       case 'onchip':
         return base === 'sp' || base === 'acc' ? true : this.operandKindError(operand, kind, mnemonic, index);
@@ -652,7 +669,7 @@ class Validator {
     let ok = true;
 
     for (const option of statement.options) {
-      const key = option.key.toLowerCase();
+      const key = lowerCase(option.key);
       const kind = Object.hasOwn(signature.options, key) ? signature.options[key] : undefined;
       if (!kind) {
         const allowed = Object.keys(signature.options);
@@ -673,7 +690,9 @@ class Validator {
       if (!this.option(option, key, kind, parsed)) ok = false;
     }
 
-    for (const required of signature.required ?? NO_NAMES) {
+    const requiredKeys = signature.required ?? NO_NAMES;
+    for (let i = 0; i < requiredKeys.length; i++) {
+      const required = requiredKeys[i];
       if (!parsed.nodes.has(required)) {
         this.error(`'${mnemonic}' needs the option ${required}=…`, statement.span, `usage: ${usage(mnemonic)} ${(signature.required ?? []).map((name) => `${name}=…`).join(' ')}`);
         ok = false;
@@ -705,41 +724,41 @@ class Validator {
     const name = value.kind === 'name' ? value.name : undefined;
     switch (kind) {
       case 'format': {
-        if (!name) return this.error(`${key} must be a format name such as e4m3`, this.at(value)) ?? false;
-        const format = this.format(name, value);
+        if (!name) return this.error(`${key} must be a format name such as e4m3`, this.valueAt(option)) ?? false;
+        const format = this.format(name, this.valuePos(option), option.end);
         if (!format) return false;
         parsed.formats.set(key, format);
         return true;
       }
       case 'accformat': {
-        const lower = name?.toLowerCase();
-        if (!lower || !(ACCUMULATE_FORMATS as readonly string[]).includes(lower)) return this.error(`${key} must be one of ${ACCUMULATE_FORMATS.join(', ')}`, this.at(value)) ?? false;
+        const lower = name === undefined ? undefined : lowerCase(name);
+        if (!lower || !(ACCUMULATE_FORMATS as readonly string[]).includes(lower)) return this.error(`${key} must be one of ${ACCUMULATE_FORMATS.join(', ')}`, this.valueAt(option)) ?? false;
         parsed.accumulateFormat = lower as AccumulateFormat;
         return true;
       }
       case 'method': {
-        const lower = name?.toLowerCase();
+        const lower = name === undefined ? undefined : lowerCase(name);
         if (!lower || !(MULTIPLIER_METHODS as readonly string[]).includes(lower)) {
           const suggestion = lower ? closestMatch(lower, MULTIPLIER_METHODS) : undefined;
-          return this.error(`method must be one of ${MULTIPLIER_METHODS.join(', ')}`, this.at(value), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
+          return this.error(`method must be one of ${MULTIPLIER_METHODS.join(', ')}`, this.valueAt(option), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
         }
-        if (!this.target.methods.includes(lower as MultiplierMethod)) return this.error(`method '${lower}' is not supported by the target`, this.at(value), `supported: ${this.target.methods.join(', ')}`) ?? false;
+        if (!this.target.methods.includes(lower as MultiplierMethod)) return this.error(`method '${lower}' is not supported by the target`, this.valueAt(option), `supported: ${this.target.methods.join(', ')}`) ?? false;
         parsed.method = lower as MultiplierMethod;
         return true;
       }
       case 'queue': {
-        const lower = name?.toLowerCase();
+        const lower = name === undefined ? undefined : lowerCase(name);
         if (!lower || !(QUEUES as readonly string[]).includes(lower)) {
           const suggestion = lower ? closestMatch(lower, QUEUES) : undefined;
-          return this.error(`${key} must name a queue: ${QUEUES.join(', ')}`, this.at(value), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
+          return this.error(`${key} must name a queue: ${QUEUES.join(', ')}`, this.valueAt(option), suggestion ? `did you mean '${suggestion}'?` : undefined) ?? false;
         }
         if (key === 'wait') parsed.wait = withQueue(parsed.wait, lower as Queue);
         else parsed.signal = withQueue(parsed.signal, lower as Queue);
         return true;
       }
       case 'int': {
-        if (value.kind === 'string' || value.kind === 'call') return this.error(`${key} must be an integer`, this.at(value)) ?? false;
-        const number = this.constInt(value, key, 1);
+        if (value.kind === 'string' || value.kind === 'call') return this.error(`${key} must be an integer`, this.valueAt(option)) ?? false;
+        const number = this.constInt(value, key, 1, this.valuePos(option));
         if (number === undefined) return false;
         parsed.ints.set(key, number);
         return true;
@@ -755,11 +774,11 @@ class Validator {
   /** Resolves `sp[addr]` or `acc[addr]` to a buffer and address. */
   private onChipAddress(operand: OperandAst): { buffer: Buffer; address: AddressExpr } | undefined {
     if (operand.kind !== 'ref') return undefined;
-    const buffer: Buffer = operand.base.toLowerCase() === 'sp' ? 'scratchpad' : 'accumulator';
+    const buffer: Buffer = lowerCase(operand.base) === 'sp' ? 'scratchpad' : 'accumulator';
     if (operand.indices.length !== 1 || operand.indices[0].width) {
       return this.error(`${operand.base}[…] takes one element address`, this.at(operand), `write ${operand.base}[address]; the tile shape comes from the instruction`);
     }
-    const address = this.runtimeInt(operand.indices[0].start, 'address');
+    const address = this.runtimeInt(operand.indices[0].start, 'address', operand.indices[0].pos);
     return address && { buffer, address };
   }
 
@@ -792,15 +811,16 @@ class Validator {
       return this.error(`tensor '${tensor.name}' has ${rank} dimension${rank === 1 ? '' : 's'} but the region gives ${operand.indices.length}`, this.at(operand));
     }
 
-    const start: AddressExpr[] = [];
+    // Exactly `rank` elements: the tile keeps this array, and a pushed-to array would reserve 17.
+    const start = new Array<AddressExpr>(rank);
     let rows = 1;
     let cols = 1;
     let ok = true;
     const range = this.range;
     for (let dim = 0; dim < rank; dim++) {
       const index = operand.indices[dim];
-      const begin = this.runtimeInt(index.start, 'index');
-      const width = index.width ? this.constInt(index.width, 'tile width', 1) : 1;
+      const begin = this.runtimeInt(index.start, 'index', index.pos);
+      const width = index.width ? this.constInt(index.width, 'tile width', 1, index.end - leafLength(index.width)) : 1;
       if (begin === undefined || width === undefined) {
         ok = false;
         continue;
@@ -809,7 +829,7 @@ class Validator {
         this.error('only the last two dimensions of a tile may be wider than 1', this.at(index));
         ok = false;
       }
-      start.push(begin);
+      start[dim] = begin;
       if (dim === rank - 2) rows = width;
       if (dim === rank - 1) cols = width;
       if (boundsInto(begin, this.intervalEnv(), range) && (range.low < 0 || range.high + width > tensor.shape[dim])) {
@@ -933,7 +953,7 @@ class Validator {
 
   private vsetlen(statement: InstructionStatement, base: InstructionBaseFields): Instruction | undefined {
     const operand = statement.operands[0] as Extract<OperandAst, { kind: 'expr' }>;
-    const length = this.runtimeInt(operand.expr, 'vector length');
+    const length = this.runtimeInt(operand.expr, 'vector length', operand.pos);
     if (!length) return undefined;
     const range = bounds(length, this.intervalEnv());
     if (range && (range.low < 1 || range.high > this.target.vectorLength)) {
@@ -953,7 +973,7 @@ class Validator {
       return this.error(`label '${label}' is not defined in this block`, this.at(labelOperand), suggestion ? `did you mean '${suggestion}'?` : 'jumps and branches may target only labels of the same loop body, or of the top level when outside loops');
     }
     if (mnemonic === 'jump') return { kind: 'jump', unit: 'control', label, target, span: base.span, wait: base.wait, signal: base.signal };
-    const value = this.runtimeInt((statement.operands[0] as { expr: ExprAst }).expr, 'branch value');
+    const value = this.runtimeInt((statement.operands[0] as { expr: ExprAst }).expr, 'branch value', statement.operands[0].pos);
     if (!value) return undefined;
     return { kind: 'branch', unit: 'control', condition: mnemonic === 'beqz' ? 'zero' : 'nonzero', value, label, target, span: base.span, wait: base.wait, signal: base.signal };
   }
@@ -985,7 +1005,7 @@ class Validator {
     }
   }
 
-  /** The counter of tokens from queue `from` to queue `to`, created on first use. */
+  /** Returns the counter of tokens from queue `from` to queue `to`, creating it on first use. */
   private tokenCount(from: Queue, to: Queue): TokenCount {
     const slot = QUEUES.indexOf(from) * 4 + QUEUES.indexOf(to);
     let count = this.tokenTable[slot];
@@ -1081,6 +1101,19 @@ const VECTOR_OPS: Readonly<Record<string, VectorBinaryOp | VectorUnaryOp>> = {
   vrecip: 'recip',
   vrsqrt: 'rsqrt',
 };
+
+/** Lower-case forms of names seen so far; most names repeat on every line, and a lookup is cheaper than `toLowerCase`. */
+const lowerCaseNames = new Map<string, string>();
+
+/** Returns `name.toLowerCase()`, cached for up to 4096 names. */
+function lowerCase(name: string): string {
+  let lower = lowerCaseNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerCaseNames.size < MAX_SPELLINGS) lowerCaseNames.set(name, lower);
+  }
+  return lower;
+}
 
 /** Spellings seen so far mapped to the lower-case key of SIGNATURES, or null for no instruction. */
 const mnemonicSpellings = new Map<string, string | null>();

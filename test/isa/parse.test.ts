@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StatementAst } from '../../isa/ast.js';
+import { SHARED_POSITION, spanAt, type StatementAst } from '../../isa/ast.js';
 import { MAX_NESTING, parseSource } from '../../isa/parse.js';
 
 function parseOk(text: string): readonly StatementAst[] {
@@ -175,5 +175,42 @@ describe('parseSource', () => {
 
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0].message).toMatch(/nested more than/);
+  });
+
+  it('node positions are offsets in the line', () => {
+    const [, statement] = parseOk('halt\r\n\t load sp[i * 16], A[j +: 4] fmt=e4m3\n');
+
+    if (statement.kind !== 'instruction') throw new Error(`expected an instruction, got ${statement.kind}`);
+    const [scratchpad, tensor] = statement.operands;
+    expect(statement.span).toEqual({ file: 'test.lasm', line: 2, column: 3, endLine: 2, endColumn: 38 });
+    expect([scratchpad.pos, scratchpad.end]).toEqual([7, 17]);
+    expect([tensor.pos, tensor.end]).toEqual([19, 28]);
+    expect([statement.options[0].pos, statement.options[0].end]).toEqual([29, 37]);
+    const index = tensor.kind === 'ref' ? tensor.indices[0] : undefined;
+    expect([index?.pos, index?.end]).toEqual([21, 27]);
+    expect(index?.width).toMatchObject({ kind: 'number', text: '4', pos: SHARED_POSITION });
+  });
+
+  it('leaves are shared by spelling', () => {
+    const [first, second] = parseOk('vload v1, sp[j * 4]\nvload v2, sp[j * 4] fmt=bf16\n.const K = j\n');
+
+    if (first.kind !== 'instruction' || second.kind !== 'instruction') throw new Error('expected two instructions');
+    expect(second.operands[0]).toMatchObject({ kind: 'expr', pos: 6, end: 8, expr: { kind: 'name', name: 'v2', pos: SHARED_POSITION } });
+    const [firstAddress, secondAddress] = [first.operands[1], second.operands[1]];
+    if (firstAddress.kind !== 'ref' || secondAddress.kind !== 'ref') throw new Error('expected memory operands');
+    const [firstStart, secondStart] = [firstAddress.indices[0].start, secondAddress.indices[0].start];
+    // Operator nodes keep their own position, which locates their operands.
+    expect(secondStart).not.toBe(firstStart);
+    expect(secondStart).toMatchObject({ kind: 'binary', pos: 13, end: 18, left: { name: 'j', pos: SHARED_POSITION } });
+    expect(secondStart.kind === 'binary' ? secondStart.left : undefined).toBe(firstStart.kind === 'binary' ? firstStart.left : undefined);
+    expect(second.options[0].value).toMatchObject({ kind: 'name', name: 'bf16', pos: SHARED_POSITION });
+  });
+
+  it('spanAt gives the line and columns of a node', () => {
+    const [, loop] = parseOk('.const N = 4\n\nloop i, N * 2\n  halt\nendloop\n');
+
+    if (loop.kind !== 'loop') throw new Error(`expected a loop, got ${loop.kind}`);
+    expect(spanAt(loop.span, loop.count)).toEqual({ file: 'test.lasm', line: 3, column: 9, endLine: 3, endColumn: 14 });
+    expect(spanAt(loop.span, { pos: loop.variablePos, end: loop.variablePos + loop.variable.length })).toMatchObject({ line: 3, column: 6, endColumn: 7 });
   });
 });

@@ -173,4 +173,71 @@ describe('validate', () => {
   it('token balance is skipped for run-time loop counts', () => {
     expect(errorsOf('.tensor A fp32[16]\nloop i, r1\n  vload v0, sp[0] wait=load\nendloop\n')).toEqual([]);
   });
+
+  it('diagnostic spans inside a line', () => {
+    const { ast } = parseSource('halt\n\tset r1, q + 1\nloop i, 2\n  vload v0, sp[i * x]\nendloop\n', 'pos.lasm');
+
+    const diagnostics = validate(ast!).diagnostics.filter((d) => d.severity === 'error');
+
+    expect(diagnostics.map((d) => d.span)).toEqual([
+      { file: 'pos.lasm', line: 2, column: 10, endLine: 2, endColumn: 11 },
+      { file: 'pos.lasm', line: 4, column: 20, endLine: 4, endColumn: 21 },
+    ]);
+    expect(diagnostics.map((d) => d.message)).toEqual(["'q' is not defined", "'x' is not defined"]);
+  });
+
+  it('diagnostic spans at shared leaves', () => {
+    const text = '.tensor A fp32[8, 8]\nload sp[x], A[0 +: W, 0 +: 4]\nload sp[0], A[0 +: 4, 0 +: 4] fmt=e9m9\npreload  sp[0] k=Q n=4\nvfill v0, c\n';
+    const { ast } = parseSource(text, 'leaf.lasm');
+
+    const diagnostics = validate(ast!).diagnostics.filter((d) => d.severity === 'error');
+
+    expect(diagnostics.map((d) => [d.message, d.span?.line, d.span?.column, d.span?.endColumn])).toEqual([
+      ["'x' is not defined", 2, 9, 10],
+      ["'W' is not defined", 2, 20, 21],
+      ["unknown number format 'e9m9'", 3, 35, 39],
+      ["'Q' is not defined", 4, 18, 19],
+      ["'c' is not defined", 5, 11, 12],
+    ]);
+  });
+
+  it('diagnostic spans at operator operands', () => {
+    const { ast } = parseSource('.const K = 2 * Y\n.const M = -(Y)\nset r1, r2 / 0\nset r1, (r2) % (0)\n', 'operands.lasm');
+
+    const diagnostics = validate(ast!).diagnostics.filter((d) => d.severity === 'error');
+
+    expect(diagnostics.map((d) => [d.message, d.span?.line, d.span?.column, d.span?.endColumn])).toEqual([
+      ["'Y' is not defined", 1, 16, 17],
+      ["'Y' is not defined", 2, 14, 15],
+      ['division by zero', 3, 14, 15],
+      ['division by zero', 4, 17, 18],
+    ]);
+  });
+
+  it('equal address expressions share one node', () => {
+    const text = '.tensor A fp32[64, 64]\nloop i, 4\n  load sp[i * 16 + 1], A[i * 16 +: 16, 0 +: 16]\n  load sp[i * 16 + 1], A[i * 16 +: 16, 16 +: 16]\n  load sp[i * 8 + 1], A[i * 16 +: 16, 32 +: 16]\nendloop\n';
+
+    const program = resolve(text);
+
+    const loop = program.body[0] as Extract<Instruction, { kind: 'loop' }>;
+    const [first, second, third] = loop.body as Extract<Instruction, { kind: 'load' }>[];
+    expect(second.dst.address).toBe(first.dst.address);
+    expect(second.src.start[0]).toBe(first.src.start[0]);
+    expect(third.dst.address).not.toBe(first.dst.address);
+    expect(evaluate(first.dst.address, env)).toBe(3 * 16 + 1);
+    expect(evaluate(third.dst.address, env)).toBe(3 * 8 + 1);
+    expect(first.src.start.map((e) => evaluate(e, env))).toEqual([48, 0]);
+    expect(third.src.start.map((e) => evaluate(e, env))).toEqual([48, 32]);
+  });
+
+  it('options do not carry over between instructions', () => {
+    const text = '.tensor A fp32[8, 8]\nload sp[0], A[0 +: 4, 0 +: 4] stride=8 nosat signal=compute\nload sp[64], A[0 +: 4, 0 +: 4]\npreload sp[0] k=4 n=4 wait=load signal=load\nsync load wait=compute\n';
+
+    const program = resolve(text);
+
+    expect(program.body[0]).toMatchObject({ kind: 'load', saturate: false, signal: ['compute'], wait: [], dst: { rowStride: 8 } });
+    expect(program.body[1]).toMatchObject({ kind: 'load', saturate: true, signal: [], wait: [], dst: { rowStride: 4 } });
+    expect(program.body[2]).toMatchObject({ kind: 'preload', wait: ['load'], signal: ['load'] });
+    expect(program.body[3]).toMatchObject({ kind: 'sync', unit: 'load', wait: ['compute'], signal: [] });
+  });
 });
