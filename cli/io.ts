@@ -1,6 +1,6 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 
-/** Where a command writes: data to stdout, diagnostics to stderr. Tests pass a capturing implementation. */
+/** Output streams and environment of one CLI run: data goes to stdout, diagnostics to stderr. Tests pass a capturing implementation. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;

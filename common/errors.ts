@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 
-/** Exit status for a usage or configuration error: unknown option, missing argument, bad machine file. */
+/** Exit status for a usage or configuration error: an unknown option, a missing argument or an invalid machine file. */
 export const EXIT_USAGE = 1;
 /** Exit status for invalid input: a bad value, program, data or cost file. */
 export const EXIT_INVALID_INPUT = 2;

@@ -11,10 +11,12 @@ import * as rtl from './rtl.js';
 import * as run from './run.js';
 import * as compare from './compare.js';
 import * as synth from './synth.js';
+import * as sweep from './sweep.js';
+import * as scalesim from './scalesim.js';
 import * as vectors from './vectors.js';
 
 /** Each module adds one subcommand; the order here is the order in `lmulsim --help`. */
-const COMMANDS = [mul, convert, error, check, fmt, run, compare, costs, claims, rtl, vectors, synth];
+const COMMANDS = [mul, convert, error, check, fmt, run, compare, costs, claims, rtl, vectors, synth, sweep, scalesim];
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   for (const command of COMMANDS) command.register(program, context);

@@ -1,0 +1,95 @@
+/**
+ * `lmulsim sweep FILE.yaml`: runs a design-space sweep on worker threads, one JSON line per point,
+ * and prints the Pareto front. `lmulsim sweep merge OUT.jsonl SHARD...` joins shard outputs.
+ */
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { EXIT_USAGE, UserError } from '../../common/errors.js';
+import { objectivesOf, paretoFront, textTable, frontRows } from '../../sweep/pareto.js';
+import type { PointRecord } from '../../sweep/point.js';
+import { mergeShards } from '../../sweep/records.js';
+import { checkReportPath, writeSweepReport } from '../../sweep/report.js';
+import { parseShard, runSweep } from '../../sweep/run.js';
+import { loadSweepFile } from '../../sweep/spec.js';
+import type { CliContext } from '../io.js';
+import { parseIntegerOption } from '../options.js';
+
+interface SweepCommandOptions {
+  readonly out?: string;
+  readonly workers?: string;
+  readonly shard?: string;
+  readonly report?: string;
+}
+
+/** Registers the `sweep` subcommand. */
+export function register(program: Command, context: () => CliContext): void {
+  program
+    .command('sweep')
+    .description('run a design-space sweep from a YAML file on worker threads and print the Pareto front of energy, cycles and error; `sweep merge OUT SHARD...` joins shard outputs')
+    .argument('<file>', 'sweep YAML file, or the word merge followed by OUT.jsonl and the shard files')
+    .argument('[files...]', 'with merge: the output file, then the shard files to join')
+    .option('-o, --out <file.jsonl>', 'append one JSON line per point to this file and skip points already in it (default: JSON lines on stdout, no resume)')
+    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${availableParallelism()} here)`)
+    .option('--shard <I/N>', 'run only the points whose index modulo N is I; shards count from 0 (default: all points)')
+    .option('--report <file>', 'also write the Pareto front to FILE.md (Markdown) or FILE.html (with a chart) (default: no report)')
+    .action((file: string, files: string[], options: SweepCommandOptions) => sweepCommand(context(), file, files, options));
+}
+
+async function sweepCommand(ctx: CliContext, file: string, files: string[], options: SweepCommandOptions): Promise<void> {
+  if (options.report !== undefined) checkReportPath(options.report);
+  if (file === 'merge') return mergeCommand(ctx, files, options);
+  if (files.length > 0) throw new UserError(`unexpected arguments after the sweep file: ${files.join(' ')}`, EXIT_USAGE);
+
+  const workers = options.workers === undefined ? availableParallelism() : parseIntegerOption('--workers', options.workers, 1, 256);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  const spec = loadSweepFile(file);
+
+  let bar: cliProgress.SingleBar | undefined;
+  const result = await runSweep(spec, {
+    out: options.out,
+    workers,
+    shard,
+    onStart: (pending, skipped) => {
+      if (skipped > 0) ctx.info(`${skipped} points already in ${options.out}; running the other ${pending}`);
+      if (ctx.io.stderrIsTty && !ctx.quiet && pending > 0) {
+        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points, {eta}s left' }, cliProgress.Presets.shades_classic);
+        bar.start(pending, 0);
+      }
+    },
+    onRecord: (record, done) => {
+      if (options.out === undefined) ctx.out(JSON.stringify(record));
+      bar?.update(done);
+    },
+  });
+  bar?.stop();
+
+  const failed = result.records.filter((record) => record.status === 'failed');
+  for (const record of failed.slice(0, 5)) ctx.warn(`point ${record.id} (index ${record.index}) failed: ${record.error}`);
+  if (failed.length > 5) ctx.warn(`${failed.length - 5} more points failed; see their error fields`);
+  await summarise(ctx, result.records, options, file, options.out === undefined);
+}
+
+async function mergeCommand(ctx: CliContext, files: string[], options: SweepCommandOptions): Promise<void> {
+  if (options.workers !== undefined || options.shard !== undefined || options.out !== undefined) {
+    throw new UserError('sweep merge takes no --workers, --shard or --out: the first file after merge is the output', EXIT_USAGE);
+  }
+  const [out, ...shards] = files;
+  if (out === undefined) throw new UserError('sweep merge needs an output file and shard files: lmulsim sweep merge OUT.jsonl SHARD.jsonl...', EXIT_USAGE);
+  const records = mergeShards(out, shards);
+  ctx.info(`merged ${records.length} points from ${shards.length} shard files into ${out}`);
+  await summarise(ctx, records, options, out, false);
+}
+
+/** Prints the Pareto front (to stderr when stdout carries JSON lines) and writes the report. */
+async function summarise(ctx: CliContext, records: readonly PointRecord[], options: SweepCommandOptions, title: string, tableToStderr: boolean): Promise<void> {
+  const objectives = objectivesOf(records);
+  const front = paretoFront(records, objectives);
+  const failed = records.filter((record) => record.status === 'failed').length;
+  const lines = [`${records.length} points, ${failed} failed; Pareto front of ${objectives.join(', ')}: ${front.length} points`, ...(front.length > 0 ? textTable(frontRows(front, objectives)) : [])];
+  for (const line of lines) {
+    if (tableToStderr) ctx.info(line);
+    else ctx.out(line);
+  }
+  if (options.report !== undefined) await writeSweepReport(options.report, { title: `Sweep ${title}`, records, front, objectives });
+}

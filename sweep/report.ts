@@ -1,0 +1,96 @@
+/**
+ * The `--report` file of a sweep: the Pareto front as a table, in Markdown (.md) or in HTML (.html)
+ * with an energy-versus-cycles scatter chart rendered to SVG by the report module's Vega-Lite helper.
+ */
+import path from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
+import { renderSvg } from '../report/index.js';
+import { writeFileAtomic } from '../sim/io/atomic.js';
+import { frontRows, markdownTable, type Objective } from './pareto.js';
+import type { PointRecord } from './point.js';
+
+/** Extensions `--report` accepts. */
+export const SWEEP_REPORT_EXTENSIONS = ['.md', '.html'] as const;
+
+/** Checks the report file name before the sweep runs; throws UserError (exit 2) for other extensions. */
+export function checkReportPath(file: string): void {
+  const extension = path.extname(file).toLowerCase();
+  if (!(SWEEP_REPORT_EXTENSIONS as readonly string[]).includes(extension)) {
+    throw new UserError(`invalid report file name '${file}': expected a name ending in .md (Markdown) or .html (with a chart)`, EXIT_INVALID_INPUT);
+  }
+}
+
+interface ReportInput {
+  readonly title: string;
+  readonly records: readonly PointRecord[];
+  readonly front: readonly PointRecord[];
+  readonly objectives: readonly Objective[];
+}
+
+function summaryLines(input: ReportInput): string[] {
+  const failed = input.records.filter((record) => record.status === 'failed').length;
+  return [
+    `${input.records.length} points, ${failed} failed. The Pareto front has ${input.front.length} points, minimising ${input.objectives.join(', ')}.`,
+  ];
+}
+
+/** Renders the Markdown report. */
+export function renderSweepMarkdown(input: ReportInput): string {
+  return [`# ${input.title}`, '', ...summaryLines(input), '', '## Pareto front', '', ...markdownTable(frontRows(input.front, input.objectives)), ''].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Renders the HTML report with a scatter chart of every successful point, front points highlighted. */
+export async function renderSweepHtml(input: ReportInput): Promise<string> {
+  const frontIds = new Set(input.front.map((record) => record.id));
+  const values = input.records
+    .filter((record) => record.status === 'ok')
+    .map((record) => ({ id: record.id, cycles: record.cycles, energyNj: (record.energyPj ?? 0) / 1000, set: frontIds.has(record.id) ? 'Pareto front' : 'dominated' }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 560,
+    height: 360,
+    data: { values },
+    mark: { type: 'point', filled: true },
+    encoding: {
+      x: { field: 'cycles', type: 'quantitative', scale: { type: 'log' }, title: 'cycles' },
+      y: { field: 'energyNj', type: 'quantitative', scale: { type: 'log' }, title: 'energy (nJ)' },
+      color: { field: 'set', type: 'nominal', title: null },
+    },
+  };
+  const svg = await renderSvg(spec);
+  const rows = frontRows(input.front, input.objectives);
+  const table = [
+    '<table>',
+    `<tr>${rows[0].map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`,
+    ...rows.slice(1).map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`),
+    '</table>',
+  ].join('\n');
+  return [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>`,
+    '<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head><body>',
+    `<h1>${escapeHtml(input.title)}</h1>`,
+    `<p>${escapeHtml(summaryLines(input).join(' '))}</p>`,
+    svg,
+    '<h2>Pareto front</h2>',
+    table,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** Writes the report to `file` atomically, choosing the format by extension. */
+export async function writeSweepReport(file: string, input: ReportInput): Promise<void> {
+  checkReportPath(file);
+  const text = path.extname(file).toLowerCase() === '.html' ? await renderSweepHtml(input) : renderSweepMarkdown(input);
+  try {
+    writeFileAtomic(file, text);
+  } catch (error) {
+    throw new UserError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Sweep files: YAML that names a base machine, the workloads, and a grid (cartesian product) or a
+ * list of points over machine and run parameters. `loadSweepFile` validates the whole file and
+ * reports every problem as a positioned diagnostic; a sweep with problems throws one UserError
+ * with exit status 2.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { closestMatch, type Diagnostic } from '../common/diagnostic.js';
+import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
+import { parseSizeBytes } from '../sim/arch/index.js';
+import { DATAFLOWS, type Dataflow } from '../sim/arch/types.js';
+import { parseYamlSource, type KeyPath } from '../sim/arch/yaml-source.js';
+import { METHOD_NAMES, tryParseFormat, type MethodName } from '../sim/numerics/index.js';
+
+/** Sweepable parameters, in the order they appear in point ids and tables. */
+export const SWEEP_PARAMETERS = ['workload', 'rows', 'cols', 'dataflow', 'method', 'format', 'scratchpadBytes', 'accumulatorBytes', 'bandwidthGBps', 'clockMhz', 'node'] as const;
+export type SweepParameter = (typeof SWEEP_PARAMETERS)[number];
+
+/** One value per parameter; parameters a point does not set keep the base machine's value. */
+export type PointParameters = Partial<Record<SweepParameter, string | number>>;
+
+/** A generated tiled GEMM, C[M×N] = A[M×K] · B[K×N]. */
+export interface GemmWorkload {
+  readonly kind: 'gemm';
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/** A `.lasm` program file; the path is absolute. */
+export interface ProgramWorkload {
+  readonly kind: 'program';
+  readonly file: string;
+}
+
+export type Workload = GemmWorkload | ProgramWorkload;
+
+/** A validated sweep file. */
+export interface SweepSpec {
+  readonly file: string;
+  /** Hash of the file's text, which identifies the sweep in every output line. */
+  readonly sweepHash: string;
+  /** Base machine: a preset name or an absolute YAML path. */
+  readonly base: string;
+  readonly numerics: boolean;
+  readonly fidelity: 'tile' | 'pe';
+  readonly workloads: ReadonlyMap<string, Workload>;
+  /** Points in order: the grid's product first (last key varying fastest), then the listed points. */
+  readonly points: readonly PointParameters[];
+}
+
+/** Largest number of points a sweep may expand to, so that a typo in a grid cannot exhaust memory. */
+export const MAX_POINTS = 1_000_000;
+
+const TOP_LEVEL_KEYS = ['base', 'numerics', 'fidelity', 'workloads', 'grid', 'points', 'description'] as const;
+const SHORT_DATAFLOWS: Readonly<Record<string, Dataflow>> = { ws: 'weight-stationary', os: 'output-stationary', is: 'input-stationary' };
+
+/** Returns the first 16 hex digits of the SHA-256 of `text`. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Reads and validates a sweep file. Throws UserError (exit 2) with every diagnostic found. */
+export function loadSweepFile(file: string): SweepSpec {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new UserError(`cannot read sweep file ${file}: it is a directory`, EXIT_INVALID_INPUT);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UserError(`cannot read sweep file ${file}: ${reason}`, EXIT_INVALID_INPUT);
+  }
+  return sweepFromYamlText(text, file);
+}
+
+/** Validates sweep-file text; `file` names it in diagnostics and anchors relative paths. */
+export function sweepFromYamlText(text: string, file: string): SweepSpec {
+  const source = parseYamlSource(text, file);
+  const diagnostics: Diagnostic[] = [];
+  const fail = (): never => {
+    const count = diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
+    throw new UserError(`invalid sweep file ${file} (${count})`, EXIT_INVALID_INPUT, diagnostics, new Map([[file, text]]));
+  };
+  if (source.syntaxErrors.length > 0) {
+    diagnostics.push(source.syntaxErrors[0]);
+    fail();
+  }
+
+  const data: unknown = source.document.toJS();
+  if (!isRecord(data)) {
+    diagnostics.push({ severity: 'error', message: 'a sweep file must be a YAML mapping with the keys base, workloads and grid or points', span: { file, line: 1, column: 1 } });
+    fail();
+  }
+  const root = data as Record<string, unknown>;
+  const report = (pathInFile: KeyPath, target: 'key' | 'value', message: string, hint?: string): void => {
+    diagnostics.push({ severity: 'error', message, span: source.spanOf(pathInFile, target), ...(hint ? { hint } : {}) });
+  };
+  checkKeys(root, [], TOP_LEVEL_KEYS, report);
+
+  const directory = path.dirname(path.resolve(file));
+  const base = parseBase(root.base, directory, report);
+  const numerics = parseSwitch(root.numerics, ['numerics'], report);
+  let fidelity: 'tile' | 'pe' = 'tile';
+  if (root.fidelity === 'tile' || root.fidelity === 'pe') fidelity = root.fidelity;
+  else if (root.fidelity !== undefined) report(['fidelity'], 'value', `invalid fidelity '${String(root.fidelity)}': expected tile or pe`);
+  const workloads = parseWorkloads(root.workloads, directory, report);
+
+  if (root.grid === undefined && root.points === undefined) report([], 'key', 'a sweep needs a grid, a list of points, or both');
+  const gridPoints = root.grid === undefined ? [] : expandGrid(root.grid, workloads, report);
+  const listedPoints = root.points === undefined ? [] : parsePointList(root.points, workloads, report);
+  if (diagnostics.length > 0) fail();
+
+  const points = [...gridPoints, ...listedPoints];
+  if (points.length === 0) {
+    report([], 'key', 'the sweep has no points');
+    fail();
+  }
+  return { file, sweepHash: shortHash(text), base, numerics, fidelity, workloads, points };
+}
+
+type Reporter = (pathInFile: KeyPath, target: 'key' | 'value', message: string, hint?: string) => void;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function checkKeys(record: Record<string, unknown>, at: KeyPath, allowed: readonly string[], report: Reporter): void {
+  for (const key of Object.keys(record)) {
+    if (allowed.includes(key)) continue;
+    const suggestion = closestMatch(key, allowed);
+    report([...at, key], 'key', `unknown key '${key}'`, suggestion ? `did you mean '${suggestion}'?` : `expected one of ${allowed.join(', ')}`);
+  }
+}
+
+function parseBase(value: unknown, directory: string, report: Reporter): string {
+  if (value === undefined) return 'edge-npu';
+  if (typeof value !== 'string' || value.trim() === '') {
+    report(['base'], 'value', 'base must be a preset name or a machine-description YAML file');
+    return 'edge-npu';
+  }
+  const looksLikePath = /[\\/]/.test(value) || /\.ya?ml$/i.test(value);
+  return looksLikePath ? path.resolve(directory, value) : value;
+}
+
+function parseSwitch(value: unknown, at: KeyPath, report: Reporter): boolean {
+  if (value === undefined) return false;
+  if (value === true || value === 'on') return true;
+  if (value === false || value === 'off') return false;
+  report(at, 'value', `invalid value '${String(value)}' for ${at.join('.')}: expected on or off`);
+  return false;
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+}
+
+function parseWorkloads(value: unknown, directory: string, report: Reporter): Map<string, Workload> {
+  const workloads = new Map<string, Workload>();
+  if (value === undefined) {
+    report([], 'key', 'missing key workloads: name at least one program or gemm workload');
+    return workloads;
+  }
+  if (!isRecord(value)) {
+    report(['workloads'], 'value', 'workloads must be a mapping from names to { program: FILE } or { gemm: { m, k, n } }');
+    return workloads;
+  }
+  for (const [name, entry] of Object.entries(value)) {
+    const at = ['workloads', name];
+    if (!isRecord(entry)) {
+      report(at, 'value', `workload '${name}' must be { program: FILE } or { gemm: { m, k, n } }`);
+      continue;
+    }
+    checkKeys(entry, at, ['program', 'gemm'], report);
+    if ((entry.program === undefined) === (entry.gemm === undefined)) {
+      report(at, 'key', `workload '${name}' needs exactly one of program and gemm`);
+      continue;
+    }
+    if (entry.program !== undefined) {
+      if (typeof entry.program !== 'string' || !entry.program.endsWith('.lasm')) {
+        report([...at, 'program'], 'value', `invalid program '${String(entry.program)}': expected a .lasm file path`);
+        continue;
+      }
+      workloads.set(name, { kind: 'program', file: path.resolve(directory, entry.program) });
+      continue;
+    }
+    const gemm = entry.gemm;
+    if (!isRecord(gemm)) {
+      report([...at, 'gemm'], 'value', 'gemm must be a mapping { m, k, n } of positive integers');
+      continue;
+    }
+    checkKeys(gemm, [...at, 'gemm'], ['m', 'k', 'n'], report);
+    const sizes: number[] = [];
+    for (const dimension of ['m', 'k', 'n'] as const) {
+      const size = positiveInteger(gemm[dimension]);
+      if (size === undefined || size > 65536) report([...at, 'gemm', dimension], gemm[dimension] === undefined ? 'key' : 'value', `gemm ${dimension} must be an integer from 1 to 65536, got ${String(gemm[dimension])}`);
+      sizes.push(size ?? 1);
+    }
+    workloads.set(name, { kind: 'gemm', m: sizes[0], k: sizes[1], n: sizes[2] });
+  }
+  return workloads;
+}
+
+/**
+ * Checks one parameter value and returns its canonical form (sizes in bytes, long dataflow names),
+ * or undefined after reporting the problem.
+ */
+function parseParameter(name: SweepParameter, value: unknown, at: KeyPath, workloads: ReadonlyMap<string, Workload>, report: Reporter): string | number | undefined {
+  const bad = (expected: string): undefined => {
+    report(at, 'value', `invalid ${name} '${String(value)}': expected ${expected}`);
+    return undefined;
+  };
+  switch (name) {
+    case 'workload': {
+      if (typeof value === 'string' && workloads.has(value)) return value;
+      const suggestion = typeof value === 'string' ? closestMatch(value, workloads.keys()) : undefined;
+      report(at, 'value', `unknown workload '${String(value)}'`, suggestion ? `did you mean '${suggestion}'?` : `workloads: ${[...workloads.keys()].join(', ') || '(none)'}`);
+      return undefined;
+    }
+    case 'rows':
+    case 'cols':
+      return positiveInteger(value) !== undefined && (value as number) <= 4096 ? (value as number) : bad('an integer from 1 to 4096');
+    case 'clockMhz':
+      return typeof value === 'number' && value > 0 && Number.isFinite(value) ? value : bad('a positive number of MHz');
+    case 'bandwidthGBps':
+      return typeof value === 'number' && value > 0 && Number.isFinite(value) ? value : bad('a positive number of GB/s');
+    case 'dataflow': {
+      if (typeof value !== 'string') return bad(`one of ${DATAFLOWS.join(', ')} or ws, os, is`);
+      const long = SHORT_DATAFLOWS[value] ?? (DATAFLOWS as readonly string[]).find((candidate) => candidate === value);
+      return long ?? bad(`one of ${DATAFLOWS.join(', ')} or ws, os, is`);
+    }
+    case 'method':
+      return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value) ? (value as MethodName) : bad(`one of ${METHOD_NAMES.join(', ')}`);
+    case 'format':
+      return typeof value === 'string' && tryParseFormat(value) !== undefined ? value : bad('a format name such as e4m3, e5m2, bf16, fp16 or fp32');
+    case 'scratchpadBytes':
+    case 'accumulatorBytes': {
+      if (typeof value === 'number') return positiveInteger(value) ?? bad('a positive number of bytes or a size such as 256 KiB');
+      if (typeof value !== 'string') return bad('a positive number of bytes or a size such as 256 KiB');
+      const bytes = parseSizeBytes(value);
+      return typeof bytes === 'number' ? bytes : bad('a size such as 256 KiB, 1 MiB or 65536');
+    }
+    case 'node':
+      if (typeof value !== 'string' || value.trim() === '') return bad('45nm, 7nm or a cost-model YAML file');
+      return value;
+  }
+}
+
+function isSweepParameter(key: string): key is SweepParameter {
+  return (SWEEP_PARAMETERS as readonly string[]).includes(key);
+}
+
+function expandGrid(grid: unknown, workloads: ReadonlyMap<string, Workload>, report: Reporter): PointParameters[] {
+  if (!isRecord(grid)) {
+    report(['grid'], 'value', 'grid must be a mapping from parameter names to lists of values');
+    return [];
+  }
+  checkKeys(grid, ['grid'], SWEEP_PARAMETERS, report);
+  const axes: [SweepParameter, (string | number)[]][] = [];
+  for (const [key, values] of Object.entries(grid)) {
+    if (!isSweepParameter(key)) continue;
+    const list = Array.isArray(values) ? values : [values];
+    if (list.length === 0) {
+      report(['grid', key], 'value', `grid ${key} has no values`);
+      continue;
+    }
+    const parsed: (string | number)[] = [];
+    list.forEach((value, index) => {
+      const at = Array.isArray(values) ? ['grid', key, index] : ['grid', key];
+      const canonical = parseParameter(key, value, at, workloads, report);
+      if (canonical !== undefined) parsed.push(canonical);
+    });
+    axes.push([key, parsed]);
+  }
+
+  const total = axes.reduce((product, [, values]) => product * Math.max(1, values.length), 1);
+  if (total > MAX_POINTS) {
+    report(['grid'], 'key', `the grid expands to ${total} points; the limit is ${MAX_POINTS}`);
+    return [];
+  }
+  if (axes.length > 0 && !axes.some(([key]) => key === 'workload') && workloads.size !== 1) {
+    report(['grid'], 'key', 'the grid has no workload axis, so the sweep file must define exactly one workload');
+  }
+
+  // Cartesian product with the last axis varying fastest.
+  let points: PointParameters[] = [{}];
+  for (const [key, values] of axes) {
+    const next: PointParameters[] = [];
+    for (const point of points) for (const value of values) next.push({ ...point, [key]: value });
+    points = next;
+  }
+  return fillDefaultWorkload(points, workloads);
+}
+
+function parsePointList(value: unknown, workloads: ReadonlyMap<string, Workload>, report: Reporter): PointParameters[] {
+  if (!Array.isArray(value)) {
+    report(['points'], 'value', 'points must be a list of mappings from parameter names to values');
+    return [];
+  }
+  const points: PointParameters[] = [];
+  value.forEach((entry, index) => {
+    if (!isRecord(entry)) {
+      report(['points', index], 'value', 'each point must be a mapping from parameter names to values');
+      return;
+    }
+    checkKeys(entry, ['points', index], SWEEP_PARAMETERS, report);
+    const point: PointParameters = {};
+    for (const [key, raw] of Object.entries(entry)) {
+      if (!isSweepParameter(key)) continue;
+      const canonical = parseParameter(key, raw, ['points', index, key], workloads, report);
+      if (canonical !== undefined) point[key] = canonical;
+    }
+    if (point.workload === undefined && workloads.size !== 1) report(['points', index], 'value', 'this point names no workload, and the sweep file defines more than one');
+    points.push(point);
+  });
+  return fillDefaultWorkload(points, workloads);
+}
+
+/** Sets the only workload on points that name none. */
+function fillDefaultWorkload(points: PointParameters[], workloads: ReadonlyMap<string, Workload>): PointParameters[] {
+  if (workloads.size !== 1) return points;
+  const only = [...workloads.keys()][0];
+  return points.map((point) => (point.workload === undefined ? { workload: only, ...point } : point));
+}
