@@ -89,7 +89,9 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
+    // On a tie, a candidate that extends what was typed ('llama-2-70' → 'llama-2-70b') wins.
+    const extendsName = best !== undefined && distance === bestDistance && candidate.toLowerCase().startsWith(lower) && !best.toLowerCase().startsWith(lower);
+    if (distance < bestDistance || extendsName) {
       bestDistance = distance;
       best = candidate;
     }

@@ -6,6 +6,7 @@ import * as convert from './convert.js';
 import * as costs from './costs.js';
 import * as error from './error.js';
 import * as fmt from './fmt.js';
+import * as model from './model.js';
 import * as mul from './mul.js';
 import * as rtl from './rtl.js';
 import * as run from './run.js';
@@ -16,7 +17,7 @@ import * as scalesim from './scalesim.js';
 import * as vectors from './vectors.js';
 
 /** Each module adds one subcommand; the order here is the order in `lmulsim --help`. */
-const COMMANDS = [mul, convert, error, check, fmt, run, compare, costs, claims, rtl, vectors, synth, sweep, scalesim];
+const COMMANDS = [mul, convert, error, check, fmt, run, compare, model, costs, claims, rtl, vectors, synth, sweep, scalesim];
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   for (const command of COMMANDS) command.register(program, context);
