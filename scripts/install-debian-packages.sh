@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that lmulsim's tests use: Yosys and Icarus Verilog for the RTL checks,
-# Chromium for the HTML report test.
+# Chromium for the HTML report test, and the Fashion-MNIST data set for the end-to-end accuracy test.
 # Packages already on the machine are left alone; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -9,6 +9,7 @@ wanted=(
   "yosys /usr/bin/yosys"
   "iverilog /usr/bin/iverilog"
   "chromium /usr/bin/chromium"
+  "dataset-fashion-mnist /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 )
 
 missing=()
