@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { renderDiagnostic } from '../common/diagnostic.js';
-import { EXIT_USAGE, UserError } from '../common/errors.js';
+import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../common/errors.js';
 import { registerCommands } from './commands/index.js';
 import { colorWanted, makeContext, processIo, type CliContext, type CliIo } from './io.js';
 
@@ -56,6 +56,30 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
+const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a component of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'it already exists',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * Turns a Node.js file-system error on a path the user gave (an output file, a trace, a directory)
+ * into one sentence; returns undefined for any other error, which stays an internal error.
+ */
+function describeFileSystemError(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path, syscall } = error as NodeJS.ErrnoException;
+  if (code === undefined || path === undefined || !(code in FILE_SYSTEM_REASONS)) return undefined;
+  const action = syscall === 'open' || syscall === 'write' || syscall === 'rename' || syscall === 'mkdir' ? 'write' : 'access';
+  return `cannot ${action} '${path}': ${FILE_SYSTEM_REASONS[code]}; check the path and that its directory exists and is writable`;
+}
+
 function reportError(error: unknown, io: CliIo, context: () => CliContext): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version requests end with code 0.
@@ -70,6 +94,11 @@ function reportError(error: unknown, io: CliIo, context: () => CliContext): numb
     }
     if (error.message) io.stderr(`${ctx.chalk.red('error')}: ${error.message}\n`);
     return error.exitCode;
+  }
+  const fileProblem = describeFileSystemError(error);
+  if (fileProblem !== undefined) {
+    io.stderr(`${context().chalk.red('error')}: ${fileProblem}\n`);
+    return EXIT_INVALID_INPUT;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr(`internal error (a bug in lmulsim; please report it with the command that caused it):\n${text}\n`);

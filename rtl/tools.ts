@@ -2,7 +2,8 @@
  * Running the external EDA tools (Yosys, Icarus Verilog) and writing output files atomically.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileAtomic as writeFileAtomicOrThrow } from '../sim/io/atomic.js';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { EXIT_USAGE, UserError } from '../common/errors.js';
@@ -96,12 +97,9 @@ export function removeDirectory(path: string): void {
  * leaves no partial file. Throws UserError (exit 2) naming the path when it cannot be written.
  */
 export function writeFileAtomic(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    writeFileAtomicOrThrow(path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
     throw new UserError(`cannot write output file '${path}' (${reason}): check that the directory exists and is writable`);
   }

@@ -14,8 +14,26 @@ export function temporaryPathFor(target: string): string {
   return path.join(directory, `.${path.basename(target)}.${process.pid}.${counter}.tmp`);
 }
 
-/** Writes `data` to `target` atomically (temporary file, then rename). */
+/**
+ * True when `target` exists and is not a regular file after following links: a device such as
+ * /dev/stdout, a named pipe or a socket. Renaming over such a path would replace the link or node
+ * itself, so these targets are written in place.
+ */
+export function isSpecialFile(target: string): boolean {
+  try {
+    const stats = fs.statSync(target);
+    return !stats.isFile() && !stats.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes `data` to `target` atomically (temporary file, then rename); special files are written in place. */
 export function writeFileAtomic(target: string, data: Uint8Array | string): void {
+  if (isSpecialFile(target)) {
+    fs.writeFileSync(target, data);
+    return;
+  }
   const temporary = temporaryPathFor(target);
   try {
     fs.writeFileSync(temporary, data);
@@ -31,7 +49,9 @@ export function writeFileAtomic(target: string, data: Uint8Array | string): void
  * deletes it. Writes are synchronous and buffered, so memory stays bounded by `bufferBytes`.
  */
 export class AtomicStreamFile {
+  /** Where the data is written until `commit`; the target itself when it is a special file. */
   readonly temporaryPath: string;
+  private readonly inPlace: boolean;
   private fd: number | undefined;
   private chunks: string[] = [];
   private bufferedChars = 0;
@@ -40,8 +60,15 @@ export class AtomicStreamFile {
     readonly targetPath: string,
     private readonly bufferChars = 1 << 16,
   ) {
-    this.temporaryPath = temporaryPathFor(targetPath);
-    this.fd = fs.openSync(this.temporaryPath, 'w');
+    this.inPlace = isSpecialFile(targetPath);
+    this.temporaryPath = this.inPlace ? targetPath : temporaryPathFor(targetPath);
+    try {
+      this.fd = fs.openSync(this.temporaryPath, 'w');
+    } catch (error) {
+      // Report the file the user named, not the temporary name beside it.
+      if (error instanceof Error && 'path' in error) (error as NodeJS.ErrnoException).path = targetPath;
+      throw error;
+    }
   }
 
   /** Appends text; flushes to disk when the buffer exceeds its size. */
@@ -65,7 +92,7 @@ export class AtomicStreamFile {
     this.flush();
     fs.closeSync(this.fd);
     this.fd = undefined;
-    fs.renameSync(this.temporaryPath, this.targetPath);
+    if (!this.inPlace) fs.renameSync(this.temporaryPath, this.targetPath);
   }
 
   /** Closes and deletes the temporary file; the target is left untouched. Safe to call twice. */
@@ -75,6 +102,6 @@ export class AtomicStreamFile {
       this.fd = undefined;
     }
     this.chunks = [];
-    fs.rmSync(this.temporaryPath, { force: true });
+    if (!this.inPlace) fs.rmSync(this.temporaryPath, { force: true });
   }
 }

@@ -16,3 +16,13 @@ describe('cli main', () => {
     expect(result.stderr).toContain('frobnicate');
   });
 });
+
+describe('cli file errors', () => {
+  it('reports an unwritable trace path without a stack trace', async () => {
+    const result = await runCli(['run', 'examples/dot.lasm', '--numerics', 'off', '--trace', '/nonexistent-lmulsim-dir/t.json']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot write '/nonexistent-lmulsim-dir/t.json'");
+    expect(result.stderr).not.toContain('    at ');
+  });
+});
