@@ -111,7 +111,7 @@ export const suite: BenchSuite = {
   name: 'simulator',
   async run() {
     const arch = singleCoreTpu();
-    const lines: string[] = ['# Simulator', ''];
+    const lines: string[] = ['## Simulator', ''];
 
     // 1. The 8192³ GEMM with values off: timing and counters only.
     const big = compileProgram(gemmProgram(8192, 8192, 8192, 128, 'bf16', 'lmul'), arch);
@@ -120,7 +120,7 @@ export const suite: BenchSuite = {
     const peakRssMib = process.resourceUsage().maxRSS / 1024;
     const r = timing.result;
     lines.push(
-      '## 8192×8192×8192 GEMM, tile fidelity, numerics off',
+      '### 8192×8192×8192 GEMM, tile fidelity, numerics off',
       '',
       `Machine: tpu-v4 preset with one core (128×128 weight-stationary array, ${arch.clockMhz} MHz, HBM2); bf16 operands, L-Mul, fp32 accumulation; double-buffered 128×128 tiles.`,
       '',
@@ -150,7 +150,7 @@ export const suite: BenchSuite = {
     const simulatedRate = values.result.macs / values.cpuSeconds;
     const dotRate = numericsDotRate();
     lines.push(
-      '## Tile fidelity with values against the numerics core',
+      '### Tile fidelity with values against the numerics core',
       '',
       '512×512×512 GEMM, e4m3 L-Mul with fp32 accumulation (every addition rounded), same machine; best of three runs by CPU time.',
       '',

@@ -22,8 +22,8 @@ export interface UnitOptionValues {
 /** Adds the unit-selection options to a subcommand. */
 export function addUnitOptions(command: Command): Command {
   return command
-    .requiredOption('--unit <unit>', `datapath unit: ${UNITS.join(', ')}`)
-    .requiredOption('--format <format>', 'operand format: fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz or eXmY')
+    .requiredOption('--unit <unit>', `datapath unit (required): ${UNITS.join(', ')}`)
+    .requiredOption('--format <format>', 'operand format (required): fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz or eXmY')
     .option('--method <method>', `MAC multiplier: ${MAC_METHODS.join(', ')} (default lmul; lmul and fpmul units imply lmul and exact)`)
     .option('--adder <kind>', `carry-propagate adder: ${ADDER_KINDS.join(', ')} (ripple-carry, Kogge-Stone, Brent-Kung)`, 'rca')
     .option('--multiplier <kind>', `significand multiplier: ${MULTIPLIER_KINDS.join(', ')} (radix-4 Booth)`, 'dadda')

@@ -23,7 +23,7 @@ export function register(program: Command, context: () => CliContext): void {
     .argument('<files...>', '.lasm program files')
     .option('-a, --arch <file|preset>', 'check against this machine description (array size, buffer sizes, vector registers, cores); default: the generic limits in docs/isa.md')
     .option('--json', 'print {"diagnostics":[{file, line, column, severity, message}]} on stdout instead of code frames on stderr', false)
-    .option('--max-diagnostics <count>', 'most diagnostics reported, the rest counted in a final note (default: 100)', String(MAX_DIAGNOSTICS))
+    .option('--max-diagnostics <count>', 'maximum number of diagnostics to print; the rest are counted in a final note', String(MAX_DIAGNOSTICS))
     .action((files: string[], options: CheckOptions) => runCheck(context(), files, options));
 }
 

@@ -30,7 +30,7 @@ export function register(program: Command, context: () => CliContext): void {
   program
     .command('mul')
     .description('multiply two values bit-exactly, or every row of a CSV file with --input')
-    .requiredOption('-f, --format <name>', 'number format: fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz or eXmY')
+    .requiredOption('-f, --format <name>', 'number format (required): fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz or eXmY (1 <= X <= 8, 1 <= Y <= 23)')
     .option('-m, --method <name>', `multiplication method: ${METHOD_NAMES.join(', ')}`, 'lmul')
     .option('--saturate', 'clamp overflow to ±max finite (default: e4m3, e5m2 and the fnuz formats saturate, the others do not)')
     .option('--no-saturate', 'turn overflow into ±inf, or NaN in formats without inf')

@@ -24,7 +24,7 @@ export function register(program: Command, context: () => CliContext): void {
     .command('vectors')
     .description('write $readmemh test vectors computed by the numerics core, and a self-checking Icarus testbench');
   addUnitOptions(command)
-    .requiredOption('-o, --output <file>', 'vector file to write ($readmemh hex, one vector per line: inputs then expected output)')
+    .requiredOption('-o, --output <file>', 'vector file to write (required; $readmemh hex, one vector per line: inputs then expected output)')
     .option('--count <n>', `number of random vectors, 1 to ${MAX_VECTORS} (default 10000)`)
     .option('--exhaustive', 'every operand pair instead of random ones (8-bit operands only)', false)
     .option('--seed <n>', 'seed of the random operands, an unsigned 32-bit integer', '1')
