@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../io.js';
 import * as accuracy from './accuracy.js';
+import * as attentionNumerics from './attention-numerics.js';
 import * as check from './check.js';
 import * as claims from './claims.js';
 import * as convert from './convert.js';
@@ -18,7 +19,7 @@ import * as scalesim from './scalesim.js';
 import * as vectors from './vectors.js';
 
 /** Each module adds one subcommand; the order here is the order in `lmulsim --help`. */
-const COMMANDS = [mul, convert, error, check, fmt, run, compare, model, costs, claims, rtl, vectors, synth, sweep, scalesim, accuracy];
+const COMMANDS = [mul, convert, error, check, fmt, run, compare, model, costs, claims, rtl, vectors, synth, sweep, scalesim, accuracy, attentionNumerics];
 
 export function registerCommands(program: Command, context: () => CliContext): void {
   for (const command of COMMANDS) command.register(program, context);
