@@ -5,15 +5,14 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { renderDiagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { loadCostModel } from '../../costmodels/index.js';
-import { checkFiles } from '../../isa/index.js';
 import { comparisonNotes, formatTextTable, methodSummaries, reportExtension, runComparison, writeReport, type CompareReport } from '../../report/index.js';
 import { loadArch, type ArchConfig } from '../../sim/arch/index.js';
-import { datapathOf, targetFromArch } from '../../sim/exec/index.js';
+import { datapathOf } from '../../sim/exec/index.js';
 import { METHOD_NAMES, parseMethod, type MethodName } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
+import { loadProgramForArch } from '../program.js';
 import { DEFAULT_ARCH } from './run.js';
 
 /** Methods compared when --methods is not given. */
@@ -85,15 +84,7 @@ async function compareCommand(ctx: CliContext, file: string, options: CompareCom
   checkDatapaths(arch, methods);
   const model = loadCostModel(options.node);
 
-  const [checked] = checkFiles([file], targetFromArch(arch));
-  const errors = checked.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (errors.length > 0 || !checked.program) {
-    throw new UserError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, EXIT_INVALID_INPUT, checked.diagnostics, checked.sources);
-  }
-  for (const diagnostic of checked.diagnostics) {
-    const source = diagnostic.span ? checked.sources.get(diagnostic.span.file) : undefined;
-    ctx.io.stderr(renderDiagnostic(diagnostic, source, { color: ctx.color }) + '\n');
-  }
+  const checked = loadProgramForArch(ctx, file, arch);
 
   const progress = new DelayedProgress(ctx.io.stderrIsTty && !ctx.quiet);
   let report: CompareReport;

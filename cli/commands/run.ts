@@ -5,17 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { renderDiagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../../common/errors.js';
 import { estimateEnergy, loadCostModel, type EnergyReport } from '../../costmodels/index.js';
-import { checkFiles } from '../../isa/index.js';
 import { loadArch, type ArchConfig } from '../../sim/arch/index.js';
-import { compareOutputs, datapathOf, DEFAULT_LIMITS, executeProgram, targetFromArch, type RunResult, type TensorError } from '../../sim/exec/index.js';
+import { compareOutputs, datapathOf, DEFAULT_LIMITS, executeProgram, type RunResult, type TensorError } from '../../sim/exec/index.js';
 import { writeNpyFile } from '../../sim/io/npy.js';
 import { FIDELITIES, type Fidelity } from '../../sim/matrix/index.js';
 import { METHOD_NAMES, parseMethod, type MethodName } from '../../sim/numerics/index.js';
 import { openTraceWriter, STALL_CAUSES, type TraceWriter } from '../../sim/trace/index.js';
 import type { CliContext } from '../io.js';
+import { loadProgramForArch } from '../program.js';
 import { parseChoiceOption, parseIntegerOption } from '../options.js';
 import { formatRunReport, runReportJson } from '../../sim/exec/report.js';
 
@@ -106,16 +105,8 @@ async function runCommand(ctx: CliContext, file: string, options: RunCommandOpti
   const parsed = parseOptions(options);
   const { arch } = parsed;
 
-  const [checked] = checkFiles([file], targetFromArch(arch));
-  const errors = checked.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (errors.length > 0 || !checked.program) {
-    throw new UserError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, EXIT_INVALID_INPUT, checked.diagnostics, checked.sources);
-  }
-  for (const diagnostic of checked.diagnostics) {
-    const source = diagnostic.span ? checked.sources.get(diagnostic.span.file) : undefined;
-    ctx.io.stderr(renderDiagnostic(diagnostic, source, { color: ctx.color }) + '\n');
-  }
-  const program = checked.program;
+  const checked = loadProgramForArch(ctx, file, arch);
+  const { program } = checked;
 
   let trace: TraceWriter | undefined;
   let result: RunResult;

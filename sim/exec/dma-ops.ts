@@ -10,9 +10,9 @@
  */
 import type { LoadInstruction, StoreInstruction } from '../../isa/ast.js';
 import { parseFormat, roundToFormat } from '../numerics/index.js';
-import type { RunContext } from './context.js';
+import type { RunContext, TensorLayout } from './context.js';
 import { captureDram, captureTile, compileDramAddress, compileTileAddress, noteAccess, type CompiledOp, type Core, type OpBase } from './ops.js';
-import { DmaCostModel } from './timing.js';
+import { DmaCostModel, type Channel, type DmaCost } from './timing.js';
 
 export function compileLoad(base: OpBase, instruction: LoadInstruction, context: RunContext): CompiledOp {
   const src = compileDramAddress(instruction.src, context);
@@ -40,8 +40,6 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
   const usefulSramBytes = rows * cols * dstBytes;
   const saturate = instruction.saturate;
   const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
-  const counters = context.counters;
-  const result = context.result;
   const reference = context.values === 'reference';
   const withValues = context.values !== 'off';
 
@@ -56,24 +54,8 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
       const address = args[at];
       const offset = args[at + 1];
       const cost = costs.cost(offset * srcBytes, address * dstBytes);
-      const movedBytes = cost.offChipBytes;
-      const grant = Math.ceil(channel.reserve(start, movedBytes));
-      result.grantCycle = grant;
-      result.busyCycles = cost.busyCycles;
-      result.conflictCycles = cost.sramExtraCycles;
-      result.latencyCycles = cost.latencyCycles;
+      chargeTransfer(context, layout, channel, cost, start, core, toScratchpad, usefulSramBytes, 'load');
       noteAccess(context, toScratchpad, address, onChipRows, onChipCols, dst.rowStride, true);
-
-      counters.memories[layout.memorySlot].readBytes += movedBytes;
-      const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (toScratchpad ? 0 : 1)]];
-      sramSlot.writeBytes += usefulSramBytes;
-      sramSlot.writeAccesses += cost.sramWordAccesses;
-      sramSlot.conflictCycles += cost.bankConflictCycles;
-      const windows = counters.windows;
-      if (windows) {
-        if (layout.tensor.placement === 'host') windows.addHostBytes(grant, movedBytes);
-        else windows.addDramBytes(grant, movedBytes);
-      }
 
       if (!withValues) return;
       const tensor = context.tensorValues[src.tensor];
@@ -113,8 +95,6 @@ export function compileStore(base: OpBase, instruction: StoreInstruction, contex
   const usefulSramBytes = rows * cols * srcBytes;
   const saturate = instruction.saturate;
   const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
-  const counters = context.counters;
-  const result = context.result;
   const reference = context.values === 'reference';
   const withValues = context.values !== 'off';
 
@@ -129,24 +109,8 @@ export function compileStore(base: OpBase, instruction: StoreInstruction, contex
       const offset = args[at];
       const address = args[at + 1];
       const cost = costs.cost(offset * dstBytes, address * srcBytes);
-      const movedBytes = cost.offChipBytes;
-      const grant = Math.ceil(channel.reserve(start, movedBytes));
-      result.grantCycle = grant;
-      result.busyCycles = cost.busyCycles;
-      result.conflictCycles = cost.sramExtraCycles;
-      result.latencyCycles = cost.latencyCycles;
+      chargeTransfer(context, layout, channel, cost, start, core, fromScratchpad, usefulSramBytes, 'store');
       noteAccess(context, fromScratchpad, address, rows, cols, src.rowStride, false);
-
-      counters.memories[layout.memorySlot].writeBytes += movedBytes;
-      const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (fromScratchpad ? 0 : 1)]];
-      sramSlot.readBytes += usefulSramBytes;
-      sramSlot.readAccesses += cost.sramWordAccesses;
-      sramSlot.conflictCycles += cost.bankConflictCycles;
-      const windows = counters.windows;
-      if (windows) {
-        if (layout.tensor.placement === 'host') windows.addHostBytes(grant, movedBytes);
-        else windows.addDramBytes(grant, movedBytes);
-      }
 
       if (!withValues) return;
       const tensor = context.tensorValues[dst.tensor];
@@ -161,4 +125,49 @@ export function compileStore(base: OpBase, instruction: StoreInstruction, contex
       }
     },
   };
+}
+
+/**
+ * Charges one transfer: reserves the off-chip port, records the instruction's grant, busy, conflict
+ * and latency cycles, and counts off-chip bytes, SRAM traffic and per-window bytes. A load reads
+ * off chip and writes the SRAM buffer; a store does the reverse.
+ */
+function chargeTransfer(
+  context: RunContext,
+  layout: TensorLayout,
+  channel: Channel,
+  cost: DmaCost,
+  start: number,
+  core: Core,
+  scratchpad: boolean,
+  usefulSramBytes: number,
+  direction: 'load' | 'store',
+): void {
+  const movedBytes = cost.offChipBytes;
+  const grant = Math.ceil(channel.reserve(start, movedBytes));
+  const result = context.result;
+  result.grantCycle = grant;
+  result.busyCycles = cost.busyCycles;
+  result.conflictCycles = cost.sramExtraCycles;
+  result.latencyCycles = cost.latencyCycles;
+
+  const counters = context.counters;
+  const memory = counters.memories[layout.memorySlot];
+  const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (scratchpad ? 0 : 1)]];
+  if (direction === 'load') {
+    memory.readBytes += movedBytes;
+    sramSlot.writeBytes += usefulSramBytes;
+    sramSlot.writeAccesses += cost.sramWordAccesses;
+  } else {
+    memory.writeBytes += movedBytes;
+    sramSlot.readBytes += usefulSramBytes;
+    sramSlot.readAccesses += cost.sramWordAccesses;
+  }
+  sramSlot.conflictCycles += cost.bankConflictCycles;
+
+  const windows = counters.windows;
+  if (windows) {
+    if (layout.tensor.placement === 'host') windows.addHostBytes(grant, movedBytes);
+    else windows.addDramBytes(grant, movedBytes);
+  }
 }

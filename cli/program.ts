@@ -1,0 +1,31 @@
+import { renderDiagnostic } from '../common/diagnostic.js';
+import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
+import type { ResolvedProgram } from '../isa/ast.js';
+import { checkFiles } from '../isa/index.js';
+import type { ArchConfig } from '../sim/arch/index.js';
+import { targetFromArch } from '../sim/exec/index.js';
+import type { CliContext } from './io.js';
+
+/** A validated program with the source texts that its diagnostics point into. */
+export interface CheckedProgram {
+  readonly program: ResolvedProgram;
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads and validates a `.lasm` file against a machine's limits before a simulation. Warnings are
+ * printed on stderr; any error raises UserError (exit 2) carrying every diagnostic.
+ */
+export function loadProgramForArch(ctx: CliContext, file: string, arch: ArchConfig): CheckedProgram {
+  const [checked] = checkFiles([file], targetFromArch(arch));
+  const errors = checked.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (errors.length > 0 || !checked.program) {
+    throw new UserError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, EXIT_INVALID_INPUT, checked.diagnostics, checked.sources);
+  }
+
+  for (const diagnostic of checked.diagnostics) {
+    const source = diagnostic.span ? checked.sources.get(diagnostic.span.file) : undefined;
+    ctx.io.stderr(renderDiagnostic(diagnostic, source, { color: ctx.color }) + '\n');
+  }
+  return { program: checked.program, sources: checked.sources };
+}
