@@ -69,8 +69,8 @@ const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Turns a Node.js file-system error on a path the user gave (an output file, a trace, a directory)
- * into one sentence; returns undefined for any other error, which stays an internal error.
+ * Describes a Node.js file-system error on a path the user gave (an output file, a trace, a
+ * directory) in one sentence. Returns undefined for any other error, which stays an internal error.
  */
 function describeFileSystemError(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;

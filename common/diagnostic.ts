@@ -24,7 +24,7 @@ export interface Diagnostic {
 
 export interface RenderOptions {
   readonly color?: boolean;
-  /** Longest source line shown in a code frame, in characters; longer lines are cut around the column. */
+  /** Maximum source-line length in a code frame, in characters. Longer lines are cut around the column. */
   readonly maxLineChars?: number;
 }
 
@@ -35,6 +35,8 @@ const ANSI = {
   bold: (s: string) => `\u001b[1m${s}\u001b[22m`,
   dim: (s: string) => `\u001b[2m${s}\u001b[22m`,
 };
+
+const SEVERITY_STYLES: Readonly<Record<Severity, keyof typeof ANSI>> = { error: 'red', warning: 'yellow', note: 'cyan' };
 
 function paint(color: boolean, style: keyof typeof ANSI, text: string): string {
   return color ? ANSI[style](text) : text;
@@ -52,7 +54,7 @@ export function splitLines(source: string): string[] {
 export function renderDiagnostic(diagnostic: Diagnostic, source?: string | readonly string[], options: RenderOptions = {}): string {
   const color = options.color ?? false;
   const maxLineChars = options.maxLineChars ?? 160;
-  const severityStyle = diagnostic.severity === 'error' ? 'red' : diagnostic.severity === 'warning' ? 'yellow' : 'cyan';
+  const severityStyle = SEVERITY_STYLES[diagnostic.severity];
   const span = diagnostic.span;
   const location = span ? `${span.file}:${span.line}:${span.column}: ` : '';
   const out: string[] = [`${paint(color, 'bold', location)}${paint(color, severityStyle, diagnostic.severity)}: ${diagnostic.message}`];

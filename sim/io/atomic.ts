@@ -49,7 +49,7 @@ export function writeFileAtomic(target: string, data: Uint8Array | string): void
  * deletes it. Writes are synchronous and buffered, so memory stays bounded by `bufferBytes`.
  */
 export class AtomicStreamFile {
-  /** Where the data is written until `commit`; the target itself when it is a special file. */
+  /** Path that receives the data until `commit`: a temporary file, or the target itself when it is a special file. */
   readonly temporaryPath: string;
   private readonly inPlace: boolean;
   private fd: number | undefined;
