@@ -1,14 +1,16 @@
 /**
- * Simulates a SCALE-Sim topology with lmulsim's matrix-unit timing (`tileTiming`) on the array of a
- * SCALE-Sim configuration. Each layer is priced with the cost model and the chosen multiplier's
- * numerics are sampled. The cycle count SCALE-Sim v2 reports for the layer without memory stalls
- * is computed beside lmulsim's.
+ * Simulates a SCALE-Sim topology two ways on the array of a SCALE-Sim configuration: with SCALE-Sim
+ * v2's own cycle model (`replayLayer`, memory stalls included) for COMPUTE_REPORT.csv, and with
+ * lmulsim's matrix-unit timing (`tileTiming`) for lmulsim's energy estimate. Each layer is priced
+ * with the cost model and the chosen multiplier's numerics are sampled.
  */
 import { estimateEnergy, gemmActivity, defaultMachine, type CostModel } from '../costmodels/index.js';
 import { SplitMix32 } from '../sim/exec/index.js';
-import { mapTile, tileTiming } from '../sim/matrix/index.js';
+import { tileTiming } from '../sim/matrix/index.js';
 import { decode, dot, encode, parseFormat, type MethodName } from '../sim/numerics/index.js';
-import { DATAFLOW_CODES, type ScaleSimConfig } from './config.js';
+import type { ScaleSimConfig } from './config.js';
+import { spatialTemporal } from './demand.js';
+import { replayLayer, type ScaleSimFigures } from './replay.js';
 import type { TopologyLayer } from './topology.js';
 
 /** Dot products sampled per layer to estimate the multiplier's error. */
@@ -20,11 +22,12 @@ export interface LayerResult {
   readonly folds: number;
   /** lmulsim's compute cycles: folds · (2R + C + T − 2) for every dataflow. */
   readonly cycles: number;
-  /** SCALE-Sim v2's Total Cycles for this layer without memory stalls (see `scaleSimStallFreeCycles`). */
-  readonly scaleSimCycles: number;
-  readonly overallUtilPercent: number;
-  readonly mappingEfficiencyPercent: number;
-  readonly computeUtilPercent: number;
+  /** MACs · 100 / (lmulsim's cycles · R · C). */
+  readonly utilPercent: number;
+  /** SCALE-Sim v2's COMPUTE_REPORT.csv figures for this layer, memory stalls included. */
+  readonly scaleSim: ScaleSimFigures;
+  /** SCALE-Sim v2's Total Cycles for this layer if no memory request stalled (see `scaleSimStallFreeCycles`). */
+  readonly scaleSimStallFreeCycles: number;
   readonly energyPj: number;
   readonly exactEnergyPj: number;
   readonly pjPerMac: number;
@@ -42,7 +45,7 @@ export interface LayerResult {
 export function scaleSimStallFreeCycles(config: Pick<ScaleSimConfig, 'arrayRows' | 'arrayCols' | 'dataflowCode'>, m: number, k: number, n: number): number {
   const rows = config.arrayRows;
   const cols = config.arrayCols;
-  const { sr, sc, t } = mapTile(DATAFLOW_CODES[config.dataflowCode], m, k, n);
+  const { sr, sc, t } = spatialTemporal(config.dataflowCode, m, k, n);
   const folds = Math.ceil(sr / rows) * Math.ceil(sc / cols);
   const perFold = config.dataflowCode === 'os' ? rows + cols + t - 2 : 2 * rows + cols + t - 2;
   return folds * perFold - 1;
@@ -88,7 +91,6 @@ export function simulateLayers(config: ScaleSimConfig, layers: readonly Topology
 
   return layers.map((layer, index) => {
     const timing = tileTiming(array, layer.m, layer.k, layer.n);
-    const { sr, sc } = mapTile(config.dataflow, layer.m, layer.k, layer.n);
     const priced = (method: string): number => {
       const activity = { ...gemmActivity(layer.m, layer.k, layer.n, { format: options.format, method }, machine), cycles: timing.cycles };
       return estimateEnergy(activity, options.model).totalPj;
@@ -99,10 +101,9 @@ export function simulateLayers(config: ScaleSimConfig, layers: readonly Topology
       layer,
       folds: timing.folds,
       cycles: timing.cycles,
-      scaleSimCycles: scaleSimStallFreeCycles(config, layer.m, layer.k, layer.n),
-      overallUtilPercent: (layer.macs * 100) / (timing.cycles * peCount),
-      mappingEfficiencyPercent: ((sr * sc) / (timing.folds * peCount)) * 100,
-      computeUtilPercent: (layer.macs * 100) / (timing.folds * peCount * timing.cyclesPerFold),
+      utilPercent: (layer.macs * 100) / (timing.cycles * peCount),
+      scaleSim: replayLayer(config, layer),
+      scaleSimStallFreeCycles: scaleSimStallFreeCycles(config, layer.m, layer.k, layer.n),
       energyPj,
       exactEnergyPj: options.method === 'exact' ? energyPj : priced('exact'),
       pjPerMac: energyPj / layer.macs,
@@ -110,51 +111,4 @@ export function simulateLayers(config: ScaleSimConfig, layers: readonly Topology
       maxRelError: error.max,
     };
   });
-}
-
-/**
- * Returns COMPUTE_REPORT.csv in SCALE-Sim v2's layout: its header, then one line per layer, each
- * field after a comma and a space, and a comma at the end of every line, as simulator.py writes it.
- * Stall Cycles is 0 because lmulsim's matrix-unit timing has no memory stalls.
- */
-export function computeReportCsv(results: readonly LayerResult[]): string {
-  const lines = ['LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,'];
-  results.forEach((result, index) => {
-    lines.push(`${index}, ${[result.cycles, 0, result.overallUtilPercent, result.mappingEfficiencyPercent, result.computeUtilPercent].join(', ')},`);
-  });
-  return lines.join('\n') + '\n';
-}
-
-/** Header of LMULSIM_REPORT.csv, lmulsim's per-layer figures beside SCALE-Sim's. */
-export const LMULSIM_REPORT_HEADER = [
-  'LayerID',
-  'Layer name',
-  'M',
-  'K',
-  'N',
-  'MACs',
-  'Folds',
-  'lmulsim Cycles',
-  'SCALE-Sim Stall-free Cycles',
-  'Cycle Difference',
-  'Energy pJ',
-  'Exact Energy pJ',
-  'pJ per MAC',
-  'Mean Rel Error',
-  'Max Rel Error',
-] as const;
-
-function csvField(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Returns LMULSIM_REPORT.csv: one line per layer with the LMULSIM_REPORT_HEADER columns. */
-export function lmulsimReportCsv(results: readonly LayerResult[]): string {
-  const lines = [LMULSIM_REPORT_HEADER.join(',')];
-  results.forEach((result, index) => {
-    const { layer } = result;
-    const fields = [index, layer.name, layer.m, layer.k, layer.n, layer.macs, result.folds, result.cycles, result.scaleSimCycles, result.cycles - result.scaleSimCycles, result.energyPj, result.exactEnergyPj, result.pjPerMac, result.meanRelError, result.maxRelError];
-    lines.push(fields.map((field) => csvField(String(field))).join(','));
-  });
-  return lines.join('\n') + '\n';
 }

@@ -19,6 +19,21 @@ export interface TopologyLayer {
   /** Filters, or N. */
   readonly n: number;
   readonly macs: number;
+  /** The layer as SCALE-Sim stores it; a GEMM layer is an M × K input with N filters of 1 × K. */
+  readonly shape: ConvShape;
+}
+
+/** Convolution parameters of a layer, with the output size SCALE-Sim derives from them. */
+export interface ConvShape {
+  readonly ifmapHeight: number;
+  readonly ifmapWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly channels: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly ofmapHeight: number;
+  readonly ofmapWidth: number;
 }
 
 /** Largest dimension accepted, so that products of dimensions stay exact in doubles. */
@@ -82,7 +97,8 @@ export function parseTopology(text: string, file: string, form: 'conv' | 'gemm')
 
     if (form === 'gemm') {
       const [m, n, k] = numbers;
-      layers.push({ name, line, m, k, n, macs: m * k * n });
+      const shape = { ifmapHeight: m, ifmapWidth: k, filterHeight: 1, filterWidth: k, channels: 1, strideHeight: 1, strideWidth: 1, ofmapHeight: m, ofmapWidth: 1 };
+      layers.push({ name, line, m, k, n, macs: m * k * n, shape });
       return;
     }
 
@@ -93,13 +109,14 @@ export function parseTopology(text: string, file: string, form: 'conv' | 'gemm')
     const outputHeight = Math.ceil((ifmapHeight - filterHeight + strideHeight) / strideHeight);
     const outputWidth = Math.ceil((ifmapWidth - filterWidth + strideWidth) / strideWidth);
     const m = outputHeight * outputWidth;
+    const shapeWith = (layerChannels: number): ConvShape => ({ ifmapHeight, ifmapWidth, filterHeight, filterWidth, channels: layerChannels, strideHeight, strideWidth, ofmapHeight: outputHeight, ofmapWidth: outputWidth });
     if (name.includes('DP')) {
       const k = filterHeight * filterWidth;
-      for (let channel = 0; channel < channels; channel++) layers.push({ name: `${name}Channel_${channel}`, line, m, k, n: filters, macs: m * k * filters });
+      for (let channel = 0; channel < channels; channel++) layers.push({ name: `${name}Channel_${channel}`, line, m, k, n: filters, macs: m * k * filters, shape: shapeWith(1) });
       return;
     }
     const k = filterHeight * filterWidth * channels;
-    layers.push({ name, line, m, k, n: filters, macs: m * k * filters });
+    layers.push({ name, line, m, k, n: filters, macs: m * k * filters, shape: shapeWith(channels) });
   });
 
   if (!headerSeen) error(1, 1, 'the topology file is empty: expected a header line and one line per layer');

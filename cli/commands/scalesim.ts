@@ -1,7 +1,7 @@
 /**
- * `lmulsim scalesim --config X.cfg --topology Y.csv`: runs a SCALE-Sim input on lmulsim's matrix-unit
- * model and writes COMPUTE_REPORT.csv in SCALE-Sim's layout, plus LMULSIM_REPORT.csv with energy,
- * numerics and SCALE-Sim's own stall-free cycle count for each layer.
+ * `lmulsim scalesim --config X.cfg --topology Y.csv`: runs a SCALE-Sim input through a replay of
+ * SCALE-Sim v2's cycle model and writes its COMPUTE_REPORT.csv, plus LMULSIM_REPORT.csv with
+ * lmulsim's own cycles, energy and numerics for each layer beside SCALE-Sim's cycles.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +28,7 @@ interface ScaleSimCommandOptions {
 export function register(program: Command, context: () => CliContext): void {
   program
     .command('scalesim')
-    .description("simulate a SCALE-Sim configuration and topology with lmulsim's array model and write COMPUTE_REPORT.csv in SCALE-Sim's layout")
+    .description("reproduce SCALE-Sim v2's cycle counts for a configuration and topology in COMPUTE_REPORT.csv, with lmulsim's cycles, energy and numerics beside them in LMULSIM_REPORT.csv")
     .requiredOption('-c, --config <file.cfg>', 'SCALE-Sim architecture configuration (.cfg)')
     .requiredOption('-t, --topology <file.csv>', 'SCALE-Sim topology (.csv), convolution form unless --gemm')
     .option('--gemm', 'the topology has the GEMM form Layer, M, N, K, as SCALE-Sim\'s -i gemm (default: convolution form)', false)
@@ -79,22 +79,24 @@ async function scaleSimCommand(ctx: CliContext, options: ScaleSimCommandOptions)
     throw new UserError(`cannot write the reports to ${directory}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
   }
 
-  const header = ['layer', 'M', 'K', 'N', 'lmulsim cycles', 'SCALE-Sim cycles', 'util %', `energy nJ (${method})`, 'energy nJ (exact)', 'mean rel. error'];
+  const header = ['layer', 'M', 'K', 'N', 'SCALE-Sim cycles', 'stalls', 'util %', 'lmulsim cycles', `energy nJ (${method})`, 'energy nJ (exact)', 'mean rel. error'];
   const rows = results.map((result) => [
     result.layer.name,
     String(result.layer.m),
     String(result.layer.k),
     String(result.layer.n),
+    String(result.scaleSim.totalCycles),
+    String(result.scaleSim.stallCycles),
+    result.scaleSim.overallUtilPercent.toFixed(2),
     String(result.cycles),
-    String(result.scaleSimCycles),
-    result.overallUtilPercent.toFixed(2),
     (result.energyPj / 1000).toFixed(1),
     (result.exactEnergyPj / 1000).toFixed(1),
     result.meanRelError.toExponential(2),
   ]);
   const table = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column].length)));
-  ctx.out(`${config.runName}: ${config.arrayRows}×${config.arrayCols} ${config.dataflow}, ${results.length} layers, ${options.format} ${method}, ${model.node}`);
+  const memory = config.interfaceBandwidth === 'USER' ? `DRAM ${config.bandwidthWordsPerCycle[0]} words/cycle` : 'CALC bandwidth';
+  ctx.out(`${config.runName}: ${config.arrayRows}×${config.arrayCols} ${config.dataflow}, ${memory}, ${results.length} ${results.length === 1 ? 'layer' : 'layers'}, ${options.format} ${method}, ${model.node}`);
   for (const row of table) ctx.out(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
   ctx.info(`wrote ${path.join(directory, 'COMPUTE_REPORT.csv')} and ${path.join(directory, 'LMULSIM_REPORT.csv')}`);
 }

@@ -104,7 +104,17 @@ describe('scalesim topology', () => {
     const { layers, diagnostics } = parseTopology(text, 'net.csv', 'conv');
 
     expect(diagnostics).toEqual([]);
-    expect(layers).toEqual([{ name: 'Conv1', line: 2, m: 3025, k: 363, n: 96, macs: 3025 * 363 * 96 }]);
+    expect(layers).toEqual([
+      {
+        name: 'Conv1',
+        line: 2,
+        m: 3025,
+        k: 363,
+        n: 96,
+        macs: 3025 * 363 * 96,
+        shape: { ifmapHeight: 224, ifmapWidth: 224, filterHeight: 11, filterWidth: 11, channels: 3, strideHeight: 4, strideWidth: 4, ofmapHeight: 55, ofmapWidth: 55 },
+      },
+    ]);
   });
 
   it('separate strides and no trailing comma', () => {
@@ -124,7 +134,18 @@ describe('scalesim topology', () => {
   it('gemm form is M, N, K', () => {
     const { layers } = parseTopology('Layer Name, M, N, K,\nTest 1, 256, 128, 64,', 'mnk.csv', 'gemm');
 
-    expect(layers).toEqual([{ name: 'Test 1', line: 2, m: 256, k: 64, n: 128, macs: 256 * 64 * 128 }]);
+    // SCALE-Sim's -i gemm stores the layer as an M × K input with N filters of 1 × K.
+    expect(layers).toEqual([
+      {
+        name: 'Test 1',
+        line: 2,
+        m: 256,
+        k: 64,
+        n: 128,
+        macs: 256 * 64 * 128,
+        shape: { ifmapHeight: 256, ifmapWidth: 64, filterHeight: 1, filterWidth: 64, channels: 1, strideHeight: 1, strideWidth: 1, ofmapHeight: 256, ofmapWidth: 1 },
+      },
+    ]);
   });
 
   it('bad value with position', () => {
@@ -155,7 +176,8 @@ describe('scalesim cycles', () => {
 
     expect([result.layer.m, result.layer.k, result.layer.n]).toEqual([529, 2400, 256]);
     expect(result.folds).toBe(136);
-    expect(result.scaleSimCycles).toBe(334831);
+    expect(result.scaleSimStallFreeCycles).toBe(334831);
+    expect(result.scaleSim.totalCycles - result.scaleSim.stallCycles).toBe(334831);
     expect(result.cycles).toBe(339184);
   });
 
@@ -179,9 +201,10 @@ describe('scalesim cycles', () => {
     const [result] = simulateLayers(config(8, 8, 'is'), layers, { format: 'e4m3', method: 'lmul', model: loadCostModel('45nm') });
 
     expect(result.cycles).toBe(312);
-    expect(result.scaleSimCycles).toBe(311);
-    expect(result.mappingEfficiencyPercent).toBeCloseTo(5000 / 96, 10);
-    expect(result.overallUtilPercent).toBeCloseTo((6000 * 100) / (312 * 64), 10);
+    expect(result.scaleSimStallFreeCycles).toBe(311);
+    expect(result.scaleSim.totalCycles).toBe(311);
+    expect(result.scaleSim.mappingEfficiencyPercent).toBeCloseTo(5000 / 96, 10);
+    expect(result.utilPercent).toBeCloseTo((6000 * 100) / (312 * 64), 10);
     expect(result.energyPj).toBeLessThan(result.exactEnergyPj);
   });
 
@@ -192,8 +215,10 @@ describe('scalesim cycles', () => {
     const lines = computeReportCsv(results).split('\n');
 
     expect(lines[0]).toBe('LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,');
-    // Layer B: one fold of 2 · 8 + 8 + 8 − 2 = 30 cycles, every PE mapped.
-    expect(lines[2]).toBe(`1, 30, 0, ${(512 * 100) / (30 * 64)}, 100, ${(512 * 100) / (30 * 64)},`);
+    // Layer B, SCALE-Sim's os fold: 8 + 8 + 8 − 2 = 22 demand rows, Total Cycles 21, every PE
+    // mapped. Overall Util 512 · 100 / (21 · 64); Compute Util 64 · 8 / (64 · 22). The digits are
+    // Python's repr of the same doubles.
+    expect(lines[2]).toBe('1, 21, 0, 38.095238095238095, 100.0, 36.36363636363637,');
     expect(lines).toHaveLength(4);
   });
 });
@@ -207,11 +232,13 @@ describe('scalesim command', () => {
     expect(result.code).toBe(0);
     const report = readFileSync(join(out, 'COMPUTE_REPORT.csv'), 'utf8').split('\n');
     expect(report).toHaveLength(6);
-    // stem: M = 33 · 33 = 1089, K = 27, N = 32 → 35 folds of 64 + 32 + 27 − 2 = 121 cycles.
-    expect(report[1].startsWith('0, 4235, 0, ')).toBe(true);
+    // stem: M = 33 · 33 = 1089, K = 27, N = 32 → 35 folds. SCALE-Sim: 35 · (32 + 32 + 27 − 2) − 1
+    // = 3114 without stalls; lmulsim: 35 · (64 + 32 + 27 − 2) = 4235.
+    expect(report[1].startsWith('0, 3114, 0, ')).toBe(true);
     const own = readFileSync(join(out, 'LMULSIM_REPORT.csv'), 'utf8').split('\n');
-    expect(own[1].startsWith('0,stem,1089,27,32,940896,35,4235,3114,1121,')).toBe(true);
-    expect(result.stdout).toContain('lmulsim_os_32x32: 32×32 output-stationary, 4 layers, e4m3 lmul, 45nm');
+    expect(own[0]).toContain('lmulsim Cycles,SCALE-Sim Total Cycles,SCALE-Sim Stall Cycles,SCALE-Sim Stall-free Cycles,Cycle Difference');
+    expect(own[1].startsWith('0,stem,1089,27,32,940896,35,4235,3114,0,3114,1121,')).toBe(true);
+    expect(result.stdout).toContain('lmulsim_os_32x32: 32×32 output-stationary, DRAM 16 words/cycle, 4 layers, e4m3 lmul, 45nm');
   });
 
   it('gemm example runs', async () => {
