@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../common/diagnostic.js';
 import type { ProgramAst, ResolvedProgram, SourceSpan, StatementAst, TargetLimits } from './ast.js';
-import { MAX_SOURCE_CHARS, parseSource } from './parse.js';
+import { MAX_SOURCE_CHARS, parseSource, programEntries } from './parse.js';
 import { validate } from './validate.js';
 
 /** Outcome of checking one root file. */
@@ -53,6 +53,8 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const included = new Set<string>();
+  /** The root file's own program, when it includes nothing; it keeps the compact form that parseSource returns. */
+  let rootProgram: ProgramAst | undefined;
 
   const load = (name: string, chain: readonly string[], includedAt: SourceSpan | undefined): StatementAst[] | undefined => {
     let text: string;
@@ -67,6 +69,10 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
     const parsed = parseSource(text, name);
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.ast) return undefined;
+    if (includedAt === undefined && !hasIncludes(parsed.ast)) {
+      rootProgram = parsed.ast;
+      return [];
+    }
 
     const statements: StatementAst[] = [];
     for (const statement of parsed.ast.statements) {
@@ -92,7 +98,14 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
   const rootKey = path.resolve(file);
   included.add(rootKey);
   const statements = load(file, [rootKey], undefined);
+  if (rootProgram) return { ast: rootProgram, diagnostics, sources };
   return { ast: statements ? { file, statements } : undefined, diagnostics, sources };
+}
+
+/** True when `ast` has an `.include` at the top level, the only place where one is expanded. */
+function hasIncludes(ast: ProgramAst): boolean {
+  const root = programEntries(ast)?.root ?? ast.statements;
+  return root.some((statement) => typeof statement !== 'number' && statement.kind === 'include');
 }
 
 /**

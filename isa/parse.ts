@@ -1,12 +1,13 @@
 /**
  * `parseSource`: text to `ProgramAst` with diagnostics. Splits the text into lines, parses each
  * with the fast path (fastpath.ts) or, for the lines it declines, with the chevrotain grammar,
- * then nests `loop` blocks and attaches comments for the formatter.
+ * and nests `loop` blocks while it goes. A line with the same text as an earlier one reuses that
+ * line's parse. Comments are attached for the formatter when `statements` is first read.
  */
 import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../common/diagnostic.js';
 import { closestMatch } from '../common/diagnostic.js';
-import type { ProgramAst, SourceSpan, StatementAst } from './ast.js';
+import type { OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
 import { fastLineParser } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
 import { LineParser, type LineItem } from './grammar.js';
@@ -14,7 +15,13 @@ import * as T from './tokens.js';
 
 export { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS };
 
+/** Most lines of one file whose parse is kept for later lines with the same text. */
+export const MAX_LINE_TEMPLATES = 8192;
+
 const DIRECTIVES = ['.const', '.tensor', '.include'];
+
+/** Quotation marks that word processors substitute for `"` and `'`. */
+const TYPOGRAPHIC_QUOTES = '\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb';
 
 let sharedParser: LineParser | undefined;
 
@@ -30,13 +37,14 @@ interface MutableStatement {
   blankLineBefore: boolean;
   trailingComment?: string;
   endComment?: string;
-  body?: MutableStatement[];
+  body?: Entry[];
   [field: string]: unknown;
 }
 
 interface OpenLoop {
-  readonly item: Extract<LineItem, { kind: 'loopStart' }>;
-  readonly body: MutableStatement[];
+  /** The header, or undefined for a header with a syntax error. */
+  readonly item: Extract<LineItem, { kind: 'loopStart' }> | undefined;
+  readonly body: Entry[];
 }
 
 interface CommentToken {
@@ -44,6 +52,9 @@ interface CommentToken {
   readonly line: number;
   readonly span: SourceSpan;
 }
+
+/** A comment, or the `RepeatedLines` entry of a repeated line that has one (see `Entry`). */
+type CommentEntry = CommentToken | number;
 
 function tokenSpan(file: string, line: number, token: IToken): SourceSpan {
   const column = token.startColumn ?? 1;
@@ -54,7 +65,8 @@ function tokenSpan(file: string, line: number, token: IToken): SourceSpan {
  * Parses one `.lasm` source. Every problem in the input becomes a diagnostic rather than an
  * exception (test/isa/fuzz.test.ts checks this on random input). The AST is undefined only for NUL
  * bytes, a source over MAX_SOURCE_CHARS or loops nested deeper than MAX_NESTING. Lines with syntax
- * errors are left out of it.
+ * errors are left out of it. The statements of repeated lines are built when `statements` is
+ * first read, and `validate` reads the program without building them (see `programEntries`).
  */
 export function parseSource(text: string, file: string): { ast: ProgramAst | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -63,19 +75,121 @@ export function parseSource(text: string, file: string): { ast: ProgramAst | und
     diagnostics.push({ severity: 'error', message: `file is too large: ${text.length} characters, the limit is ${MAX_SOURCE_CHARS}`, span: { file, line: 1, column: 1 } });
     return { ast: undefined, diagnostics };
   }
-  const nul = text.indexOf('\u0000');
+
+  const comments: CommentEntry[] = [];
+  const nester = new LoopNester();
+  const repeats = new RepeatedLines(file);
+  const nul = parseLines(text, file, diagnostics, comments, nester, repeats);
   if (nul >= 0) {
-    diagnostics.push({ severity: 'error', message: 'file contains NUL bytes; a .lasm program must be text', span: positionOf(text, nul, file) });
-    return { ast: undefined, diagnostics };
+    // A NUL byte means the file is not text, and the errors of the lines before it are not shown.
+    return { ast: undefined, diagnostics: [{ severity: 'error', message: 'file contains NUL bytes; a .lasm program must be text', span: positionOf(text, nul, file) }] };
   }
+  const root = nester.finish();
+  for (const diagnostic of nester.diagnostics) diagnostics.push(diagnostic);
+  if (!root) return { ast: undefined, diagnostics };
 
-  const comments: CommentToken[] = [];
-  const lines = parseLines(text, file, diagnostics, comments);
-  const statements = nestLoops(lines, diagnostics);
-  if (!statements) return { ast: undefined, diagnostics };
-  attachComments(statements, comments);
+  // The compact form pays off only for many repeated lines; a small program gets its tree at once.
+  if (repeats.count < MIN_COMPACT_LINES) return { ast: { file, statements: expandProgram(root, repeats, comments) }, diagnostics };
+  return { ast: compactProgram(file, root, repeats, comments), diagnostics };
+}
 
-  return { ast: { file, statements }, diagnostics };
+/**
+ * A block of a program as `parseSource` builds it: a statement, or for a line that repeats an
+ * earlier instruction line, the index of that line in the program's `RepeatedLines`. The repeated
+ * lines become statements only when `statements` is first read, so a program that is only
+ * validated never allocates a statement for them.
+ */
+type Entry = MutableStatement | number;
+
+/** Fewest repeated lines for which `parseSource` returns the compact form. */
+const MIN_COMPACT_LINES = 256;
+
+/** The parts of a program that `statements` is built from, until it is first read. */
+interface CompactProgram {
+  readonly root: Entry[];
+  readonly repeats: RepeatedLines;
+  readonly comments: CommentEntry[];
+  /** True once `statements` was read and the entries were replaced by statements. */
+  expanded: boolean;
+}
+
+/** Programs returned by `parseSource`, to the parts their statements are built from. */
+const compactPrograms = new WeakMap<ProgramAst, CompactProgram>();
+
+/**
+ * Returns the program with `statements` as an enumerable getter that builds the statements of the
+ * repeated lines and attaches the comments on first use, then keeps the result.
+ */
+function compactProgram(file: string, root: Entry[], repeats: RepeatedLines, comments: CommentEntry[]): ProgramAst {
+  const compact: CompactProgram = { root, repeats, comments, expanded: false };
+  const ast = { file } as { file: string; statements: readonly StatementAst[] };
+  Object.defineProperty(ast, 'statements', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      compact.expanded = true;
+      compactPrograms.delete(ast);
+      const statements = expandProgram(root, repeats, comments);
+      Object.defineProperty(ast, 'statements', { value: statements, enumerable: true, writable: false, configurable: false });
+      return statements;
+    },
+  });
+  compactPrograms.set(ast, compact);
+  return ast;
+}
+
+/** Replaces every repeated-line entry by its statement or comment, attaches the comments, and returns the statements. */
+function expandProgram(root: Entry[], repeats: RepeatedLines, comments: CommentEntry[]): StatementAst[] {
+  expandBlock(root, repeats);
+  for (let i = 0; i < comments.length; i++) {
+    const comment = comments[i];
+    if (typeof comment === 'number') comments[i] = repeats.comment(comment);
+  }
+  const statements = root as unknown as StatementAst[];
+  attachComments(statements, comments as CommentToken[]);
+  return statements;
+}
+
+/** Replaces the repeated-line entries of `block` and of the loops inside it by their statements. */
+function expandBlock(block: Entry[], repeats: RepeatedLines): void {
+  for (let i = 0; i < block.length; i++) {
+    const entry = block[i];
+    if (typeof entry === 'number') block[i] = repeats.statement(entry) as unknown as MutableStatement;
+    else if (entry.kind === 'loop') expandBlock(entry.body as Entry[], repeats);
+  }
+}
+
+/**
+ * Read access to a program's blocks without building statements for repeated lines; the validator
+ * uses it. Undefined for a program whose `statements` were already read, or that `parseSource` did
+ * not return; its statements are then the blocks.
+ */
+export interface ProgramEntries {
+  /** Top-level block. Loop statements in it have bodies of the same form. */
+  readonly root: readonly (StatementAst | number)[];
+  /**
+   * Returns the statement of a repeated-line entry in `view`, which the caller owns. Every call
+   * overwrites `view` and gives it a new span object, so the caller may keep the span.
+   */
+  statement(entry: number, view: InstructionView): Extract<StatementAst, { kind: 'instruction' }>;
+}
+
+/** A reusable instruction statement that `ProgramEntries.statement` fills in. */
+export interface InstructionView {
+  kind: 'instruction';
+  mnemonic: string;
+  operands: readonly OperandAst[];
+  options: readonly OptionAst[];
+  span: SourceSpan;
+  blankLineBefore: boolean;
+  trailingComment: string | undefined;
+}
+
+/** Returns the entries of `ast` when its statements have not been built yet (see `ProgramEntries`). */
+export function programEntries(ast: ProgramAst): ProgramEntries | undefined {
+  const compact = compactPrograms.get(ast);
+  if (compact === undefined || compact.expanded) return undefined;
+  return { root: compact.root as unknown as readonly (StatementAst | number)[], statement: (entry, view) => compact.repeats.fill(entry, view) };
 }
 
 function positionOf(text: string, offset: number, file: string): SourceSpan {
@@ -92,37 +206,264 @@ function positionOf(text: string, offset: number, file: string): SourceSpan {
 }
 
 /**
- * Splits the text into lines (\n, \r\n or \r) and parses each: first with the fast path, which
- * reads the line in place, then, when the fast path declines, with the chevrotain lexer and
- * grammar, which report the errors.
+ * Splits the text into lines (\n, \r\n or \r) and parses each into `nester` and `comments`. A
+ * line with the text of an earlier one reuses its parse (see `LineTemplate`). Other lines go first
+ * to the fast path, which reads the line in place, then, when the fast path declines, to the
+ * chevrotain lexer and grammar, which report the errors. Returns the offset of the first NUL
+ * character, where it stops, or -1 when the text has none.
  */
-function parseLines(text: string, file: string, diagnostics: Diagnostic[], comments: CommentToken[]): LineItem[] {
+function parseLines(text: string, file: string, diagnostics: Diagnostic[], comments: CommentEntry[], nester: LoopNester, repeats: RepeatedLines): number {
+  /** Items of the current line; a line has at most two (a label and an instruction). */
   const items: LineItem[] = [];
+  const templates = new LineTemplates(text.length);
   const length = text.length;
   let lineNumber = 0;
   let start = 0;
 
+  /** Template of the previous line, when it had one. */
+  let previous: LineTemplate | undefined;
+
   while (start <= length) {
     lineNumber++;
-    let end = start;
-    while (end < length) {
-      const c = text.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      end++;
+    let end: number;
+    let template: LineTemplate | undefined;
+    // Repeated code repeats whole sequences of lines, so the line that followed the previous line's
+    // template last time is tried first. A match costs one comparison and no hash.
+    const predicted = previous?.next;
+    if (predicted !== undefined && isLineAt(text, start, predicted)) {
+      template = predicted;
+      end = start + predicted.text.length;
+    } else {
+      // The line's hash is computed while looking for its end.
+      end = start;
+      let hash = FNV_OFFSET;
+      // Every line passes through this loop before it is parsed or becomes a template, so it also
+      // finds NUL characters. A line that matches a template has none.
+      while (end < length) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        if (c === 0) return end;
+        hash = Math.imul(hash ^ c, FNV_PRIME);
+        end++;
+      }
+      template = templates.find(text, start, end, hash);
+      if (template === undefined) {
+        const outcome = parseLine(text, start, end, file, lineNumber, items, diagnostics, comments);
+        let added: LineTemplate | undefined;
+        if (outcome === LineOutcome.Fast && items.length === 0) added = templates.add(text, start, end, hash, undefined, fastLineParser);
+        else if (outcome === LineOutcome.Fast && items.length === 1 && items[0].kind === 'instruction') added = templates.add(text, start, end, hash, items[0], fastLineParser);
+        for (const item of items) nester.add(item);
+        items.length = 0;
+        if (outcome === LineOutcome.BrokenLoop) nester.openBroken({ file, line: lineNumber, column: 1 });
+        else if (outcome === LineOutcome.BrokenEndLoop) nester.add({ kind: 'loopEnd', span: { file, line: lineNumber, column: 1 } });
+        if (previous !== undefined && added !== undefined) previous.next = added;
+        previous = added;
+      }
     }
-    parseLine(text, start, end, file, lineNumber, items, diagnostics, comments);
+
+    if (template !== undefined) {
+      if (template.operands !== undefined || template.commentText !== undefined) {
+        const entry = repeats.add(template, lineNumber);
+        if (template.operands !== undefined) nester.addEntry(entry);
+        if (template.commentText !== undefined) comments.push(entry);
+      }
+      if (previous !== undefined) previous.next = template;
+      previous = template;
+    }
 
     if (end >= length) break;
     start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
-  return items;
+  return -1;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+type InstructionItem = Extract<LineItem, { kind: 'instruction' }>;
+
+/**
+ * A line as the fast path parsed it: one instruction, a comment alone, or nothing. Node positions
+ * are offsets in the line, so every later line with the same text has the same operands and
+ * options, and only its line number differs. Such lines share this line's `operands` and
+ * `options` lists, which the tree never changes.
+ */
+interface LineTemplate {
+  /** Number of the template in its table, in the order of addition. */
+  readonly id: number;
+  /** Text of the line; comparing a substring with it runs at memory speed, unlike a loop over characters. */
+  readonly text: string;
+  /** The instruction's fields, or '' and undefined for a line without one. */
+  readonly mnemonic: string;
+  readonly operands: InstructionItem['operands'] | undefined;
+  readonly options: InstructionItem['options'] | undefined;
+  readonly column: number;
+  readonly endColumn: number;
+  readonly commentText: string | undefined;
+  readonly commentColumn: number;
+  readonly commentEndColumn: number;
+  /** Template of the line that followed this one most recently. */
+  next: LineTemplate | undefined;
+}
+
+/**
+ * Templates of one source by their text, in an open-addressing hash table. It keeps at most
+ * MAX_LINE_TEMPLATES lines, the first ones seen, so a source of distinct lines costs a bounded
+ * amount.
+ */
+class LineTemplates {
+  /** Templates kept: at most half the slots, so that a probe soon reaches an empty slot. */
+  private readonly capacity: number;
+  private readonly mask: number;
+  private readonly hashes: Int32Array;
+  private readonly entries: (LineTemplate | undefined)[];
+  private size = 0;
+
+  /** Creates a table for a source of `length` characters; a short source gets a small table. */
+  constructor(length: number) {
+    // One slot per 16 characters of the source, from 64 up to twice MAX_LINE_TEMPLATES. A source
+    // with more distinct lines than `capacity` keeps the first ones.
+    let slots = 64;
+    while (slots < 2 * MAX_LINE_TEMPLATES && slots * 16 < length) slots *= 2;
+    this.capacity = slots / 2;
+    this.mask = slots - 1;
+    this.hashes = new Int32Array(slots);
+    this.entries = new Array<LineTemplate | undefined>(slots).fill(undefined);
+  }
+
+  /** Returns the template whose text is `text[start, end)`, if there is one. */
+  find(text: string, start: number, end: number, hash: number): LineTemplate | undefined {
+    const mask = this.mask;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.entries[slot];
+      if (entry === undefined) return undefined;
+      if (this.hashes[slot] === hash && entry.text.length === end - start && text.slice(start, end) === entry.text) return entry;
+    }
+  }
+
+  /** Adds the line `text[start, end)`, which the fast path has just parsed into `item`; returns undefined when the table is full. */
+  add(text: string, start: number, end: number, hash: number, item: InstructionItem | undefined, fast: typeof fastLineParser): LineTemplate | undefined {
+    if (this.size >= this.capacity) return undefined;
+    const mask = this.mask;
+    let slot = hash & mask;
+    while (this.entries[slot] !== undefined) slot = (slot + 1) & mask;
+    this.hashes[slot] = hash;
+    this.entries[slot] = {
+      id: this.size,
+      text: text.slice(start, end),
+      mnemonic: item?.mnemonic ?? '',
+      operands: item?.operands,
+      options: item?.options,
+      column: item?.span.column ?? 0,
+      endColumn: item?.span.endColumn ?? 0,
+      commentText: fast.commentPos >= 0 ? fast.commentText : undefined,
+      commentColumn: fast.commentPos + 1,
+      commentEndColumn: fast.commentEnd + 1,
+      next: undefined,
+    };
+    this.size++;
+    return this.entries[slot];
+  }
+}
+
+/**
+ * The lines of one program that repeat an earlier instruction or comment line. For each, it stores
+ * the template and the line number, in growable typed arrays, which the garbage collector does not
+ * scan.
+ */
+class RepeatedLines {
+  private templates: LineTemplate[] = [];
+  private templateIds = new Int32Array(16);
+  private lines = new Int32Array(16);
+  /** Number of entries. */
+  count = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Records line `line` as a copy of `template` and returns its entry number. */
+  add(template: LineTemplate, line: number): number {
+    if (this.templates[template.id] === undefined) this.templates[template.id] = template;
+    if (this.count === this.lines.length) {
+      this.templateIds = grow(this.templateIds);
+      this.lines = grow(this.lines);
+    }
+    this.templateIds[this.count] = template.id;
+    this.lines[this.count] = line;
+    return this.count++;
+  }
+
+  /** Builds the comment token of entry `entry`, whose template has a comment. */
+  comment(entry: number): CommentToken {
+    const template = this.templates[this.templateIds[entry]];
+    const line = this.lines[entry];
+    return { text: template.commentText!, line, span: { file: this.file, line, column: template.commentColumn, endLine: line, endColumn: template.commentEndColumn } };
+  }
+
+  /** Builds the statement of entry `entry`, whose template has an instruction. */
+  statement(entry: number): LineItem {
+    return instantiate(this.templates[this.templateIds[entry]], this.file, this.lines[entry]);
+  }
+
+  /** Writes the statement of entry `entry` into `view`, with a new span, and returns `view`. */
+  fill(entry: number, view: InstructionView): InstructionView {
+    const template = this.templates[this.templateIds[entry]];
+    const line = this.lines[entry];
+    view.mnemonic = template.mnemonic;
+    view.operands = template.operands!;
+    view.options = template.options!;
+    view.span = { file: this.file, line, column: template.column, endLine: line, endColumn: template.endColumn };
+    return view;
+  }
+}
+
+function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
+/** True when the line that starts at `start` in `text` has the text of `template`. */
+function isLineAt(text: string, start: number, template: LineTemplate): boolean {
+  const end = start + template.text.length;
+  if (end < text.length) {
+    const after = text.charCodeAt(end);
+    if (after !== 10 && after !== 13) return false;
+  } else if (end > text.length) {
+    return false;
+  }
+  return text.slice(start, end) === template.text;
+}
+
+/** Builds the item of line `line` from a template, with the fields in the order the parsers use. */
+function instantiate(template: LineTemplate, file: string, line: number): LineItem {
+  return {
+    kind: 'instruction',
+    mnemonic: template.mnemonic,
+    operands: template.operands!,
+    options: template.options!,
+    span: { file, line, column: template.column, endLine: line, endColumn: template.endColumn },
+    blankLineBefore: false,
+    trailingComment: undefined,
+  };
+}
+
+/** Result of `parseLine`: which parser took the line, and for a line with an error, its effect on loops. */
+const enum LineOutcome {
+  /** The fast path parsed it. */
+  Fast,
+  /** Chevrotain parsed it, or reported an error in a line that is neither a loop header nor an `endloop`. */
+  Slow,
+  /** A line starting with `loop` that has an error: its loop still needs its `endloop`. */
+  BrokenLoop,
+  /** A line starting with `endloop` that has an error: it still closes a loop. */
+  BrokenEndLoop,
 }
 
 /** Parses `text[start, end)`, line `lineNumber`, appending its items, comment and diagnostics. */
-function parseLine(text: string, start: number, end: number, file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[], comments: CommentToken[]): void {
+function parseLine(text: string, start: number, end: number, file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[], comments: CommentEntry[]): LineOutcome {
   if (end - start > MAX_LINE_CHARS) {
     diagnostics.push({ severity: 'error', message: `line is ${end - start} characters long; the limit is ${MAX_LINE_CHARS}`, span: { file, line: lineNumber, column: 1, endColumn: 2 } });
-    return;
+    return LineOutcome.Slow;
   }
 
   const fast = fastLineParser;
@@ -130,28 +471,46 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
     if (fast.commentPos >= 0) {
       comments.push({ text: fast.commentText, line: lineNumber, span: { file, line: lineNumber, column: fast.commentPos + 1, endLine: lineNumber, endColumn: fast.commentEnd + 1 } });
     }
-    return;
+    return LineOutcome.Fast;
   }
 
+  const diagnosticCount = diagnostics.length;
   const lineText = text.slice(start, end);
   const lexed = T.lasmLexer.tokenize(lineText);
-  for (const error of lexed.errors) {
+  // Only the first bad character of a line is reported. The others are usually the same mistake,
+  // such as the closing one of a pair of typographic quotes.
+  const error = lexed.errors[0];
+  if (error !== undefined) {
     const character = lineText.slice(error.offset, error.offset + Math.min(error.length, 1));
     const shown = /[\u0000-\u001f\u007f-\u009f\ufffd]/.test(character) ? `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : `'${character}'`;
     const column = error.column ?? 1;
     let message = error.length > 1 ? `unexpected characters starting with ${shown}` : `unexpected character ${shown}`;
     // Node decodes invalid UTF-8 as U+FFFD, so that is what a corrupt or binary file shows here.
     if (character === '\ufffd') message = 'invalid UTF-8 byte sequence (read as U+FFFD); a .lasm program must be UTF-8 text';
+    let hint: string | undefined;
+    let more = 0;
+    for (let i = 1; i < lexed.errors.length; i++) more += lexed.errors[i].length;
+    if (character.length === 1 && TYPOGRAPHIC_QUOTES.includes(character)) hint = 'strings take straight double quotes: "…"';
+    else if (more > 0) hint = `the line has ${more} more unexpected character${more === 1 ? '' : 's'} after ${error.length === 1 ? 'this one' : 'these'}`;
     diagnostics.push({
       severity: 'error',
       message,
       span: { file, line: lineNumber, column, endColumn: column + Math.max(1, Math.min(error.length, 80)) },
+      ...(hint ? { hint } : {}),
     });
   }
   for (const token of lexed.groups.comments ?? []) {
     comments.push({ text: token.image.startsWith(';') ? token.image.slice(1) : token.image.slice(2), line: lineNumber, span: tokenSpan(file, lineNumber, token) });
   }
   if (lexed.errors.length === 0 && lexed.tokens.length > 0) parseTokens(lexed.tokens, file, lineNumber, items, diagnostics);
+
+  // A loop header or endloop with an error still opens or closes a loop. Otherwise the error
+  // would be reported a second time as an unmatched loop or endloop.
+  if (diagnostics.length === diagnosticCount || lexed.tokens.length === 0) return LineOutcome.Slow;
+  const first = lexed.tokens[0].tokenType;
+  if (first === T.Loop) return LineOutcome.BrokenLoop;
+  if (first === T.EndLoop) return LineOutcome.BrokenEndLoop;
+  return LineOutcome.Slow;
 }
 
 function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[]): void {
@@ -216,52 +575,93 @@ function endOfLineSpan(file: string, line: number, tokens: readonly IToken[]): S
 }
 
 /**
- * Builds loop bodies from `loop` and `endloop` lines. Returns undefined when loops nest deeper
- * than MAX_NESTING, which keeps every later recursive walk of the tree shallow.
+ * Builds loop bodies from `loop` and `endloop` items while the lines are parsed. Once loops nest
+ * deeper than MAX_NESTING it stops, and `finish` returns undefined, which keeps every later
+ * recursive walk of the tree shallow.
  */
-function nestLoops(items: readonly LineItem[], diagnostics: Diagnostic[]): StatementAst[] | undefined {
-  const top: MutableStatement[] = [];
-  const stack: OpenLoop[] = [];
-  const current = (): MutableStatement[] => (stack.length > 0 ? stack[stack.length - 1].body : top);
+class LoopNester {
+  private readonly top: Entry[] = [];
+  private readonly stack: OpenLoop[] = [];
+  private current: Entry[] = this.top;
+  private tooDeep = false;
+  /** Problems with loop nesting, reported after those of the lines. */
+  readonly diagnostics: Diagnostic[] = [];
 
-  for (const item of items) {
+  add(item: LineItem): void {
+    if (this.tooDeep) return;
     if (item.kind === 'loopStart') {
-      if (stack.length >= MAX_NESTING) {
-        diagnostics.push({ severity: 'error', message: `loops nested more than ${MAX_NESTING} levels deep`, span: item.span });
-        return undefined;
-      }
-      stack.push({ item, body: [] });
-      continue;
+      this.open(item, item.span);
+      return;
     }
     if (item.kind === 'loopEnd') {
-      const open = stack.pop();
+      const open = this.stack.pop();
       if (!open) {
-        diagnostics.push({ severity: 'error', message: "'endloop' without a matching 'loop'", span: item.span });
-        continue;
+        this.diagnostics.push({ severity: 'error', message: "'endloop' without a matching 'loop'", span: item.span });
+        return;
       }
-      current().push(loopStatement(open, { ...open.item.span, endLine: item.span.line, endColumn: item.span.endColumn }));
-      continue;
+      this.close(open, item.span);
+      return;
     }
-    current().push(item as unknown as MutableStatement);
+    this.current.push(item as unknown as MutableStatement);
   }
 
-  // Unclosed loops: report each, and keep their bodies so later errors are still found.
-  while (stack.length > 0) {
-    const open = stack.pop()!;
-    diagnostics.push({ severity: 'error', message: `loop '${open.item.variable}' has no matching 'endloop'`, span: open.item.span, hint: "end the loop body with a line 'endloop'" });
-    current().push(loopStatement(open, open.item.span));
+  /** Adds a repeated-line entry (see `Entry`). */
+  addEntry(entry: number): void {
+    if (!this.tooDeep) this.current.push(entry);
   }
-  return top as unknown as StatementAst[];
+
+  /** Opens the loop of a header that has a syntax error, so that its `endloop` is not reported. */
+  openBroken(span: SourceSpan): void {
+    if (!this.tooDeep) this.open(undefined, span);
+  }
+
+  /** Closes the loops still open, reporting each, and returns the top-level block. */
+  finish(): Entry[] | undefined {
+    if (this.tooDeep) return undefined;
+    // Unclosed loops keep their bodies, so later errors are still found.
+    while (this.stack.length > 0) {
+      const open = this.stack.pop()!;
+      if (open.item) this.diagnostics.push({ severity: 'error', message: `loop '${open.item.variable}' has no matching 'endloop'`, span: open.item.span, hint: "end the loop body with a line 'endloop'" });
+      this.close(open, undefined);
+    }
+    return this.top;
+  }
+
+  private open(item: OpenLoop['item'], span: SourceSpan): void {
+    if (this.stack.length >= MAX_NESTING) {
+      this.diagnostics.push({ severity: 'error', message: `loops nested more than ${MAX_NESTING} levels deep`, span });
+      this.tooDeep = true;
+      return;
+    }
+    const body: Entry[] = [];
+    this.stack.push({ item, body });
+    this.current = body;
+  }
+
+  /**
+   * Adds the loop `open` to the enclosing block; `end` is the span of its `endloop`, undefined when
+   * it has none. The body of a loop whose header has an error joins the enclosing block: the
+   * program has a syntax error, so it is not validated, and its statements are still formatted.
+   */
+  private close(open: OpenLoop, end: SourceSpan | undefined): void {
+    this.current = this.stack.length > 0 ? this.stack[this.stack.length - 1].body : this.top;
+    if (open.item === undefined) {
+      for (const statement of open.body) this.current.push(statement);
+      return;
+    }
+    const span = end === undefined ? open.item.span : { ...open.item.span, endLine: end.line, endColumn: end.endColumn };
+    this.current.push(loopStatement(open.item, open.body, span));
+  }
 }
 
-/** Builds the statement of a loop whose header is `open`; `blankLineBefore` and the comments are set by `attachComments`. */
-function loopStatement(open: OpenLoop, span: SourceSpan): MutableStatement {
+/** Builds the statement of a loop from its header; `blankLineBefore` and the comments are set by `attachComments`. */
+function loopStatement(header: Extract<LineItem, { kind: 'loopStart' }>, body: Entry[], span: SourceSpan): MutableStatement {
   return {
     kind: 'loop',
-    variable: open.item.variable,
-    variablePos: open.item.variablePos,
-    count: open.item.count,
-    body: open.body,
+    variable: header.variable,
+    variablePos: header.variablePos,
+    count: header.count,
+    body,
     span,
     blankLineBefore: false,
     trailingComment: undefined,

@@ -52,7 +52,9 @@ export interface ConstValue {
 export type NameMeaning =
   | { readonly kind: 'const'; readonly resolved: Resolved }
   | { readonly kind: 'index'; readonly depth: number }
-  | { readonly kind: 'tensor' };
+  | { readonly kind: 'tensor' }
+  /** A name whose declaration failed, or that was already reported as not defined. */
+  | { readonly kind: 'invalid' };
 
 /** The scope an expression is resolved in. */
 export interface ExprScope {
@@ -62,6 +64,8 @@ export interface ExprScope {
   readonly scalarRegisters: number;
   /** Reports an error at `node`, a position in the line of the statement being checked. */
   readonly report: (message: string, node: Positioned, hint?: string) => void;
+  /** Marks `name` as reported, so that later lookups return the 'invalid' meaning. */
+  readonly invalidate: (name: string) => void;
   /** Canonical run-time trees, shared between all expressions of one program. */
   readonly addresses: AddressTable;
 }
@@ -245,6 +249,7 @@ function resolveName(expr: Extract<ExprAst, { kind: 'name' }>, rootPos: number, 
   const name = expr.name;
   const meaning = scope.lookup(name);
   if (meaning?.kind === 'const') return meaning.resolved;
+  if (meaning?.kind === 'invalid') return undefined;
   if (meaning?.kind === 'tensor') return error(scope, `'${name}' is a tensor, not a number`, leafAt(expr, rootPos), `write a region such as ${name}[0 +: 16, 0 +: 16] where an operand takes a tensor`);
 
   const register = scalarRegister(name);
@@ -266,6 +271,7 @@ function resolveName(expr: Extract<ExprAst, { kind: 'name' }>, rootPos: number, 
   if (lower === 'sp' || lower === 'acc') return error(scope, `'${name}' is a buffer; write ${lower}[address]`, leafAt(expr, rootPos));
 
   const suggestion = closestMatch(name, scope.names());
+  scope.invalidate(name);
   return error(scope, `'${name}' is not defined`, leafAt(expr, rootPos), suggestion ? `did you mean '${suggestion}'?` : 'define it with .const NAME = VALUE');
 }
 

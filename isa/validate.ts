@@ -54,6 +54,7 @@ import {
   type IntervalSlot,
   type NameMeaning,
 } from './resolve.js';
+import { MAX_LINE_TEMPLATES, programEntries, type InstructionView, type ProgramEntries } from './parse.js';
 import { MNEMONICS, OPERAND_EXAMPLES, SIGNATURES, usage, type OperandKind, type Signature } from './signatures.js';
 
 /** Limits with every default filled in. */
@@ -61,6 +62,9 @@ type FullTarget = typeof DEFAULT_TARGET;
 
 type InstructionStatement = Extract<StatementAst, { kind: 'instruction' }>;
 type LoopStatement = Extract<StatementAst, { kind: 'loop' }>;
+
+/** A statement, or a repeated line of a program in compact form (see `programEntries`). */
+type Entry = StatementAst | number;
 
 /**
  * Statically known state carried along program order for shape checks.
@@ -100,12 +104,26 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 class Validator {
   private readonly diagnostics: Diagnostic[] = [];
+  /** The compact form of the program being checked, when it has one; see `programEntries`. */
+  private entries: ProgramEntries | undefined;
+  /** The statement of the repeated line being checked, overwritten for each; nothing keeps it. */
+  private readonly view: InstructionView = { kind: 'instruction', mnemonic: '', operands: [], options: [], span: { file: '', line: 1, column: 1 }, blankLineBefore: false, trailingComment: undefined };
   private readonly constants = new Map<string, ConstValue>();
   /** Lookup results per constant, built once so that each use allocates nothing. */
   private readonly constantMeanings = new Map<string, NameMeaning>();
   private readonly tensors = new Map<string, ResolvedTensor>();
   private readonly tensorList: ResolvedTensor[] = [];
   private readonly loopVariables: string[] = [];
+  /**
+   * Names whose declaration failed, or that were reported as not defined. Later uses of them fail
+   * without another diagnostic, so that one mistake gives one diagnostic.
+   */
+  private readonly invalidNames = new Set<string>();
+  /**
+   * True once an instruction that may wait for or signal tokens failed to validate. Its tokens are
+   * then unknown, and the balance check would report the mistake a second time.
+   */
+  private tokensUnknown = false;
   /** Product of the enclosing constant loop counts; undefined inside a loop with a run-time count. */
   private multiplier: number | undefined = 1;
   private readonly loopIntervals: (Interval | undefined)[] = [];
@@ -125,6 +143,16 @@ class Validator {
   private readonly parsedOptions = new ParsedOptions();
   /** Format names as written that passed `format`, with their canonical names. */
   private readonly formatNames = new Map<string, FormatName>();
+  /**
+   * Instructions checked without a diagnostic, by their options list, or by their operands list
+   * when they have no options. The parser gives lines with the same text the same lists, so a
+   * repeated line reuses the instruction resolved first (see `canReuse`).
+   */
+  private readonly checked = new Map<readonly unknown[], CheckedInstruction>();
+  /** Number of the current loop scope. Scopes with the same loop variables and index ranges share a number. */
+  private scopeId = 0;
+  private scopeKey = '';
+  private readonly scopeIds = new Map<string, number>([['', 0]]);
   /** Scratch interval for range checks. */
   private readonly range: IntervalSlot = { low: 0, high: 0 };
   /** Token counters indexed by `queueIndex(from) * 4 + queueIndex(to)`; `tokens` keeps their first-use order. */
@@ -137,6 +165,7 @@ class Validator {
       names: () => [...this.constants.keys(), ...this.loopVariables, 'core', 'ncores'],
       scalarRegisters: target.scalarRegisters,
       report: (message, node, hint) => this.error(message, this.at(node), hint),
+      invalidate: (name) => this.invalidNames.add(name),
       addresses: new AddressTable(),
     };
   }
@@ -158,8 +187,14 @@ class Validator {
   }
 
   run(ast: ProgramAst): { program: ResolvedProgram | undefined; diagnostics: Diagnostic[] } {
-    for (const statement of ast.statements) this.declare(statement);
-    const body = this.block(ast.statements);
+    // A program fresh from parseSource is read in its compact form, without building statements.
+    const entries = programEntries(ast);
+    this.entries = entries;
+    const root: readonly Entry[] = entries ? entries.root : ast.statements;
+    for (const statement of root) {
+      if (typeof statement !== 'number') this.declare(statement);
+    }
+    const body = this.block(root);
     this.checkTokenBalance();
 
     const failed = this.diagnostics.some((d) => d.severity === 'error');
@@ -194,6 +229,7 @@ class Validator {
     const constant = this.constantMeanings.get(name);
     if (constant) return constant;
     if (this.tensors.has(name)) return TENSOR_MEANING;
+    if (this.invalidNames.has(name)) return INVALID_MEANING;
     return undefined;
   }
 
@@ -262,6 +298,8 @@ class Validator {
       if (resolved?.kind === 'const') {
         this.constants.set(statement.name, resolved.value);
         this.constantMeanings.set(statement.name, { kind: 'const', resolved });
+      } else {
+        this.invalidNames.add(statement.name);
       }
     } else if (statement.kind === 'tensor') {
       this.declareTensor(statement);
@@ -301,7 +339,10 @@ class Validator {
         this.error(`unknown option '${option.key}' for .tensor`, this.at(option), suggestion ? `did you mean '${suggestion}'?` : 'options are init=…, output and place=dram|host');
       }
     }
-    if (!format || shape.some((dim) => dim === undefined)) return;
+    if (!format || shape.some((dim) => dim === undefined)) {
+      this.invalidNames.add(statement.name);
+      return;
+    }
 
     const tensor: ResolvedTensor = { name: statement.name, index: this.tensorList.length, shape: shape as number[], format, init, output, placement, span: nameSpan };
     this.tensors.set(tensor.name, tensor);
@@ -397,13 +438,14 @@ class Validator {
   // Blocks and control flow
   // -------------------------------------------------------------------------------------------
 
-  private block(statements: readonly StatementAst[]): Instruction[] {
-    const block: Block = { labels: this.collectLabels(statements) };
+  private block(entries: readonly Entry[]): Instruction[] {
+    const block: Block = { labels: this.collectLabels(entries) };
     const result: Instruction[] = [];
     let unreachableFrom: string | undefined;
     let warnedUnreachable = false;
 
-    for (const statement of statements) {
+    for (const entry of entries) {
+      const statement = typeof entry === 'number' ? this.entries!.statement(entry, this.view) : entry;
       if (statement.kind === 'label') {
         unreachableFrom = undefined;
         continue;
@@ -430,11 +472,13 @@ class Validator {
   }
 
   /** Maps each label of a block to the index of the instruction that follows it. */
-  private collectLabels(statements: readonly StatementAst[]): Map<string, number> {
+  private collectLabels(entries: readonly Entry[]): Map<string, number> {
     const labels = new Map<string, number>();
     let index = 0;
-    for (const statement of statements) {
-      if (statement.kind === 'label') {
+    for (const statement of entries) {
+      if (typeof statement === 'number') {
+        index++;
+      } else if (statement.kind === 'label') {
         if (labels.has(statement.name)) this.error(`label '${statement.name}' is defined twice in this block`, statement.span);
         else if (isReservedName(statement.name)) this.error(`label name '${statement.name}' is reserved for a register, buffer or builtin`, statement.span);
         labels.set(statement.name, index);
@@ -468,15 +512,32 @@ class Validator {
     const outerMultiplier = this.multiplier;
     this.multiplier = outerMultiplier !== undefined && constantCount !== undefined && constantCount >= 1 ? outerMultiplier * constantCount : undefined;
 
-    const body = this.block(statement.body);
+    const outerScopeKey = this.scopeKey;
+    const outerScopeId = this.scopeId;
+    this.enterScope(`${outerScopeKey}/${variableOk ? statement.variable : ''}:${interval === undefined ? '?' : `${interval.low}:${interval.high}`}`);
 
+    const entries = statement.body as readonly Entry[];
+    const body = this.block(entries);
+
+    this.scopeKey = outerScopeKey;
+    this.scopeId = outerScopeId;
     this.multiplier = outerMultiplier;
     this.loopIntervals.pop();
     this.loopVariables.pop();
     this.instructionCount++;
     if (!count) return undefined;
-    if (!statement.body.some((inner) => inner.kind === 'instruction' || inner.kind === 'loop')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
+    if (!entries.some((inner) => typeof inner === 'number' || inner.kind === 'instruction' || inner.kind === 'loop')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
     return { kind: 'loop', unit: 'control', variable: statement.variable, depth, count, body, span: statement.span, wait: NO_QUEUES, signal: NO_QUEUES };
+  }
+
+  private enterScope(key: string): void {
+    let id = this.scopeIds.get(key);
+    if (id === undefined) {
+      id = this.scopeIds.size;
+      this.scopeIds.set(key, id);
+    }
+    this.scopeKey = key;
+    this.scopeId = id;
   }
 
   /** Bounds of the loop indices in scope; one object, because `loopIntervals` changes in place. */
@@ -492,6 +553,99 @@ class Validator {
   private instruction(statement: InstructionStatement, block: Block): Instruction | undefined {
     this.instructionCount++;
     this.line = statement.span;
+    let key: readonly unknown[] | undefined;
+    if (statement.options.length > 0) key = statement.options;
+    else if (statement.operands.length > 0) key = statement.operands;
+    if (key === undefined) {
+      const instruction = this.checkInstruction(statement, block);
+      if (instruction === undefined) this.afterFailure(statement);
+      return instruction;
+    }
+
+    const previous = this.checked.get(key);
+    if (previous !== undefined && this.canReuse(previous, statement)) return this.reuse(previous, statement.span);
+
+    const diagnosticCount = this.diagnostics.length;
+    const vectorLength = this.flow.vectorLength;
+    const instruction = this.checkInstruction(statement, block);
+    if (instruction === undefined) {
+      this.afterFailure(statement);
+      return undefined;
+    }
+    if (this.diagnostics.length > diagnosticCount || instruction.kind === 'jump' || instruction.kind === 'branch') return instruction;
+    if (previous !== undefined || this.checked.size < MAX_CHECKED_INSTRUCTIONS) {
+      this.checked.set(key, {
+        operands: statement.operands,
+        options: statement.options,
+        mnemonic: statement.mnemonic,
+        scopeId: this.scopeId,
+        vectorLength,
+        vectorLengthAfter: this.flow.vectorLength,
+        instruction,
+      });
+    }
+    return instruction;
+  }
+
+  /**
+   * True when `statement` has the operands, options and mnemonic of the instruction that `entry`
+   * checked, in the same loop scope. The state left by the instructions before it must also pass
+   * the checks that depend on it: a matmul needs a matching preload, and vload and vstore check
+   * their range for the current vector length.
+   */
+  private canReuse(entry: CheckedInstruction, statement: InstructionStatement): boolean {
+    if (entry.operands !== statement.operands || entry.options !== statement.options || entry.mnemonic !== statement.mnemonic || entry.scopeId !== this.scopeId) return false;
+    const instruction = entry.instruction;
+    switch (instruction.kind) {
+      case 'matmul': {
+        const preload = this.flow.preload;
+        return this.flow.anyPreload && (preload === undefined || (preload.k === instruction.k && preload.n === instruction.n));
+      }
+      case 'vload':
+      case 'vstore':
+        return this.flow.vectorLength === entry.vectorLength;
+      default:
+        return true;
+    }
+  }
+
+  /** Returns a copy of a checked instruction at `span`, and applies its effects on the state that later instructions depend on. */
+  private reuse(entry: CheckedInstruction, span: SourceSpan): Instruction {
+    const instruction = atSpan(entry.instruction, span);
+    this.countTokens(instruction.unit, instruction.wait, instruction.signal, span);
+    if (instruction.kind === 'preload') {
+      this.flow.preload = { k: instruction.k, n: instruction.n, line: span.line };
+      this.flow.anyPreload = true;
+    } else if (instruction.kind === 'vsetlen') {
+      this.flow.vectorLength = entry.vectorLengthAfter;
+    }
+    return instruction;
+  }
+
+  /**
+   * Marks the state that a failed instruction would have set as unknown, so that the instructions
+   * after it do not report the same mistake again. That state is the weights after a preload, the
+   * vector length after a vsetlen, and the token counts when it has a wait or signal option. A
+   * misspelt mnemonic counts as the instruction it is closest to.
+   */
+  private afterFailure(statement: InstructionStatement): void {
+    const mnemonic = knownMnemonic(statement.mnemonic) ?? closestMatch(statement.mnemonic, MNEMONICS);
+    if (mnemonic === 'preload') this.forgetWeights();
+    else if (mnemonic === 'vsetlen') this.flow.vectorLength = undefined;
+    for (const option of statement.options) {
+      const key = lowerCase(option.key);
+      if (key === 'wait' || key === 'signal' || closestMatch(key, TOKEN_OPTIONS) !== undefined) this.tokensUnknown = true;
+    }
+  }
+
+  /** Marks the weight tile in the systolic array as unknown: matmuls then skip the checks against it. */
+  private forgetWeights(): void {
+    this.flow.anyPreload = true;
+    this.flow.preload = undefined;
+  }
+
+  /** Checks one instruction and resolves it; reports and returns undefined on an error. */
+  private checkInstruction(statement: InstructionStatement, block: Block): Instruction | undefined {
     const known = knownMnemonic(statement.mnemonic);
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
@@ -803,6 +957,8 @@ class Validator {
     if (operand.kind !== 'ref') return undefined;
     const tensor = this.tensors.get(operand.base);
     if (!tensor) {
+      if (this.invalidNames.has(operand.base)) return undefined;
+      this.invalidNames.add(operand.base);
       const suggestion = closestMatch(operand.base, this.tensors.keys());
       return this.error(`tensor '${operand.base}' is not defined`, this.nameAt(operand.pos, operand.base), suggestion ? `did you mean '${suggestion}'?` : 'declare it with .tensor NAME FORMAT [DIMS]');
     }
@@ -910,10 +1066,13 @@ class Validator {
     if (!dst || !src || m === undefined || k === undefined || n === undefined) return undefined;
     if (!this.checkArray(k, n, options)) return undefined;
 
+    // After either error the weights are unknown, so the next matmuls are not reported again.
     if (!this.flow.anyPreload) {
       this.error("'matmul' comes before any 'preload', so the array holds no weights", statement.span, 'load a k×n weight tile with preload sp[address] k=… n=… first');
+      this.forgetWeights();
     } else if (this.flow.preload && (this.flow.preload.k !== k || this.flow.preload.n !== n)) {
       this.error(`'matmul' with k=${k} n=${n} does not match the ${this.flow.preload.k}×${this.flow.preload.n} weight tile preloaded on line ${this.flow.preload.line}`, statement.span);
+      this.forgetWeights();
     }
     const srcStride = options.ints.get('stride') ?? k;
     if (srcStride < k) return this.error(`stride ${srcStride} is smaller than the tile's ${k} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
@@ -1022,7 +1181,7 @@ class Validator {
    * count is known only at run time or the program jumps, because the totals are then unknown.
    */
   private checkTokenBalance(): void {
-    if (this.hasJumps) return;
+    if (this.hasJumps || this.tokensUnknown) return;
     for (const [pair, count] of this.tokens) {
       if (Number.isNaN(count.signals) || Number.isNaN(count.waits)) continue;
       const [from, to] = pair.split('->');
@@ -1038,6 +1197,89 @@ class Validator {
     }
   }
 }
+
+/** An instruction that passed every check, kept for lines with the same operands and options. */
+interface CheckedInstruction {
+  readonly operands: readonly OperandAst[];
+  readonly options: readonly OptionAst[];
+  readonly mnemonic: string;
+  readonly scopeId: number;
+  /** Vector length before the instruction, which the range checks of vload and vstore used. */
+  readonly vectorLength: number | undefined;
+  /** Vector length after the instruction, which a vsetlen sets. */
+  readonly vectorLengthAfter: number | undefined;
+  readonly instruction: Instruction;
+}
+
+/**
+ * Returns a copy of `i` at `span`. Each kind is built with the fields in the order of the literal
+ * that first created it, so that copies share its hidden class. Object spread measured several
+ * times slower here. Jumps, branches and loops are never copied.
+ */
+function atSpan(i: Instruction, span: SourceSpan): Instruction {
+  switch (i.kind) {
+    case 'load':
+      return { kind: 'load', unit: 'load', dst: i.dst, src: i.src, format: i.format, saturate: i.saturate, transpose: i.transpose, span, wait: i.wait, signal: i.signal };
+    case 'store':
+      return { kind: 'store', unit: 'store', dst: i.dst, src: i.src, saturate: i.saturate, span, wait: i.wait, signal: i.signal };
+    case 'preload':
+      return { kind: 'preload', unit: 'compute', src: i.src, k: i.k, n: i.n, span, wait: i.wait, signal: i.signal };
+    case 'matmul':
+      return {
+        kind: 'matmul',
+        unit: 'compute',
+        dst: i.dst,
+        src: i.src,
+        m: i.m,
+        k: i.k,
+        n: i.n,
+        method: i.method,
+        inputFormat: i.inputFormat,
+        accumulateFormat: i.accumulateFormat,
+        accumulate: i.accumulate,
+        span,
+        wait: i.wait,
+        signal: i.signal,
+      };
+    case 'vload':
+      return { kind: 'vload', unit: 'vector', dst: i.dst, src: i.src, span, wait: i.wait, signal: i.signal };
+    case 'vstore':
+      return { kind: 'vstore', unit: 'vector', dst: i.dst, src: i.src, format: i.format, saturate: i.saturate, span, wait: i.wait, signal: i.signal };
+    case 'vbinary':
+      return { kind: 'vbinary', unit: 'vector', op: i.op, dst: i.dst, a: i.a, b: i.b, method: i.method, format: i.format, span, wait: i.wait, signal: i.signal };
+    case 'vunary':
+      return { kind: 'vunary', unit: 'vector', op: i.op, dst: i.dst, src: i.src, span, wait: i.wait, signal: i.signal };
+    case 'vimm':
+      return { kind: 'vimm', unit: 'vector', op: i.op, dst: i.dst, src: i.src, value: i.value, span, wait: i.wait, signal: i.signal };
+    case 'vfill':
+      return { kind: 'vfill', unit: 'vector', dst: i.dst, value: i.value, span, wait: i.wait, signal: i.signal };
+    case 'vreduce':
+      return { kind: 'vreduce', unit: 'vector', op: i.op, dst: i.dst, src: i.src, span, wait: i.wait, signal: i.signal };
+    case 'vsetlen':
+      return { kind: 'vsetlen', unit: 'vector', length: i.length, span, wait: i.wait, signal: i.signal };
+    case 'set':
+      return { kind: 'set', unit: 'control', reg: i.reg, value: i.value, span, wait: i.wait, signal: i.signal };
+    case 'sync':
+      return { kind: 'sync', unit: i.unit, span, wait: i.wait, signal: i.signal };
+    case 'fence':
+      return { kind: 'fence', unit: 'control', span, wait: i.wait, signal: i.signal };
+    case 'barrier':
+      return { kind: 'barrier', unit: 'control', span, wait: i.wait, signal: i.signal };
+    case 'halt':
+      return { kind: 'halt', unit: 'control', span, wait: i.wait, signal: i.signal };
+    case 'jump':
+    case 'branch':
+    case 'loop':
+      return { ...i, span };
+  }
+}
+
+/**
+ * Most entries of `Validator.checked`; beyond it, new lines are checked without being kept. Only
+ * lines that share their lists can be reused, and the parser shares the lists of at most
+ * MAX_LINE_TEMPLATES lines per file.
+ */
+const MAX_CHECKED_INSTRUCTIONS = MAX_LINE_TEMPLATES;
 
 interface InstructionBaseFields {
   readonly span: SourceSpan;
@@ -1084,6 +1326,8 @@ function withQueue(list: readonly Queue[], queue: Queue): readonly Queue[] {
 }
 
 const TENSOR_MEANING: NameMeaning = { kind: 'tensor' };
+const INVALID_MEANING: NameMeaning = { kind: 'invalid' };
+const TOKEN_OPTIONS: readonly string[] = ['wait', 'signal'];
 const INDEX_MEANINGS: readonly NameMeaning[] = Array.from({ length: 64 }, (_, depth) => ({ kind: 'index', depth }));
 
 const NO_NAMES: readonly string[] = Object.freeze([]);

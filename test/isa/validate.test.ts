@@ -202,13 +202,13 @@ describe('validate', () => {
   });
 
   it('diagnostic spans at operator operands', () => {
-    const { ast } = parseSource('.const K = 2 * Y\n.const M = -(Y)\nset r1, r2 / 0\nset r1, (r2) % (0)\n', 'operands.lasm');
+    const { ast } = parseSource('.const K = 2 * Y\n.const M = -(Z)\nset r1, r2 / 0\nset r1, (r2) % (0)\n', 'operands.lasm');
 
     const diagnostics = validate(ast!).diagnostics.filter((d) => d.severity === 'error');
 
     expect(diagnostics.map((d) => [d.message, d.span?.line, d.span?.column, d.span?.endColumn])).toEqual([
       ["'Y' is not defined", 1, 16, 17],
-      ["'Y' is not defined", 2, 14, 15],
+      ["'Z' is not defined", 2, 14, 15],
       ['division by zero', 3, 14, 15],
       ['division by zero', 4, 17, 18],
     ]);
