@@ -43,8 +43,17 @@ export interface MemoryActivity {
   readonly name: string;
   /** Technology used to price it: ddr4, ddr5, lpddr5, hbm2, hbm3, gddr6, pcie5, ... */
   readonly kind: string;
+  /** Bytes moved toward the chip: whole bursts for a memory, payload plus packet overhead for a link. */
   readonly readBytes: number;
+  /** Bytes moved away from the chip, counted like readBytes. */
   readonly writeBytes: number;
+  /**
+   * Data bytes read over a host link, without packet overhead; the host memory behind the link is
+   * priced on these. Without both payload fields, it is priced on readBytes + writeBytes.
+   */
+  readonly payloadReadBytes?: number;
+  /** Data bytes written over a host link, without packet overhead. */
+  readonly payloadWriteBytes?: number;
 }
 
 /** Everything the energy model needs to know about one run. */

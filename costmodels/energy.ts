@@ -4,9 +4,10 @@
  */
 import { closestMatch } from '../common/diagnostic.js';
 import { UserError } from '../common/errors.js';
-import type { MacActivity, RunActivity, VectorActivity } from './activity.js';
+import type { MacActivity, MemoryActivity, RunActivity, VectorActivity } from './activity.js';
 import { evaluateFormula } from './formula.js';
-import type { CostModel } from './model.js';
+import type { LogicArea } from './area.js';
+import { isHostLinkKind, type CostModel, type SourcedValue } from './model.js';
 import { provenanceOf, rowReference, type Provenance } from './provenance.js';
 import { sramEnergyPerAccess } from './sram.js';
 import { componentCost, floatFormatBits, intFormatBits, type ComponentCost, type UnitCost, unitCost } from './unitCost.js';
@@ -20,7 +21,7 @@ export const METHOD_UNITS: Readonly<Record<string, 'fpmul' | 'lmul'>> = {
 };
 
 /** Component groups of an energy report, in report order. */
-export const REPORT_COMPONENTS = ['matrix-unit multipliers', 'accumulators', 'vector unit', 'registers', 'sram', 'off-chip memory', 'host link', 'leakage'] as const;
+export const REPORT_COMPONENTS = ['matrix-unit multipliers', 'accumulators', 'vector unit', 'registers', 'sram', 'off-chip memory', 'host memory', 'host link', 'leakage'] as const;
 
 /** Options of `estimateEnergy`. */
 export interface EnergyOptions {
@@ -29,7 +30,12 @@ export interface EnergyOptions {
    * from RunActivity.macs[].operandToggleBits scaled by the node's togglesPerInputBit table.
    */
   readonly activity?: 'default' | 'measured';
-  /** Logic area that leaks during the run, in gate equivalents; without it leakage is reported as not estimated. */
+  /**
+   * Logic area that leaks during the run, from `logicAreaFromArch`; its provenance joins the leakage
+   * line's. Takes precedence over `logicAreaGe`.
+   */
+  readonly logicArea?: LogicArea;
+  /** Logic area that leaks during the run, in gate equivalents, without provenance. */
   readonly logicAreaGe?: number;
 }
 
@@ -67,6 +73,8 @@ export interface EnergyReport {
   readonly pjPerMac?: number;
   /** True when leakage could not be estimated because no logic area was given. */
   readonly leakageOmitted: boolean;
+  /** Logic area priced for leakage, in gate equivalents, or undefined when leakage was omitted. */
+  readonly logicAreaGe?: number;
 }
 
 function methodUnit(method: string, where: string): 'fpmul' | 'lmul' {
@@ -204,9 +212,10 @@ function vectorLine(op: VectorActivity, index: number, model: CostModel): Energy
 
 /**
  * Estimates the energy of a run: Σ count × energy per action over MACs (multiplier and
- * accumulator), vector operations, register writes, SRAM accesses, off-chip traffic and host-link
- * traffic, plus leakage × time when `options.logicAreaGe` is given. Unknown methods, operations,
- * formats or memory kinds are UserErrors naming the entry.
+ * accumulator), vector operations, register writes, SRAM accesses, off-chip traffic, host-link
+ * traffic and the host memory behind the link, plus leakage × time when `options.logicArea` or
+ * `options.logicAreaGe` is given. Unknown methods, operations, formats or memory kinds are
+ * UserErrors naming the entry.
  */
 export function estimateEnergy(activity: RunActivity, model: CostModel, options: EnergyOptions = {}): EnergyReport {
   const mode = options.activity ?? 'default';
@@ -247,39 +256,10 @@ export function estimateEnergy(activity: RunActivity, model: CostModel, options:
     }
   }
 
-  for (const memory of activity.memories) {
-    const perBit = model.offchip.get(memory.kind);
-    if (!perBit) {
-      const suggestion = closestMatch(memory.kind, model.offchip.keys());
-      throw new UserError(`no energy entry for memory kind '${memory.kind}' of '${memory.name}'; known kinds: ${[...model.offchip.keys()].join(', ')}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
-    }
-    const bits = (memory.readBytes + memory.writeBytes) * 8;
-    lines.push({
-      component: memory.kind.startsWith('pcie') ? 'host link' : 'off-chip memory',
-      instance: memory.name,
-      item: `${memory.name} (${memory.kind}) read and write`,
-      count: bits,
-      countUnit: 'bits',
-      energyPerActionPj: perBit.value,
-      energyPj: perBit.value * bits,
-      provenance: provenanceOf(model.node, `offchip ${memory.kind}`, 'bits transferred x energy per bit', [[`offchip.${memory.kind}.energy`, perBit]]),
-    });
-  }
+  for (const memory of activity.memories) lines.push(...memoryLines(memory, model));
 
-  const seconds = activity.clockMhz > 0 ? activity.cycles / (activity.clockMhz * 1e6) : 0;
-  const leakageOmitted = options.logicAreaGe === undefined;
-  const leakage = model.leakageNwPerGe;
-  // nW × s = 1e-9 J = 1e3 pJ.
-  const leakagePj = leakageOmitted ? 0 : leakage.value * options.logicAreaGe! * seconds * 1e3;
-  lines.push({
-    component: 'leakage',
-    item: leakageOmitted ? 'logic leakage (not estimated: no logic area given)' : `logic leakage, ${options.logicAreaGe} GE for ${seconds.toExponential(3)} s`,
-    count: leakageOmitted ? 0 : options.logicAreaGe! * seconds,
-    countUnit: 'GE·s',
-    energyPerActionPj: leakage.value * 1e3,
-    energyPj: leakagePj,
-    provenance: provenanceOf(model.node, 'leakage', 'leakage power per GE x logic area x cycles / clock', [['leakage.power', leakage]]),
-  });
+  const areaGe = options.logicArea?.areaGe ?? options.logicAreaGe;
+  lines.push(leakageLine(activity, model, areaGe, options.logicArea?.provenance));
 
   const byGroup: Record<string, number> = {};
   const byComponent: Record<string, number> = {};
@@ -302,6 +282,94 @@ export function estimateEnergy(activity: RunActivity, model: CostModel, options:
     totalPj,
     macCount,
     ...(macCount > 0 ? { pjPerMac: totalPj / macCount } : {}),
-    leakageOmitted,
+    leakageOmitted: areaGe === undefined,
+    ...(areaGe === undefined ? {} : { logicAreaGe: areaGe }),
+  };
+}
+
+/**
+ * Prices the traffic of one off-chip memory or link. A host link (pcie kinds) gets two lines: the
+ * link transfer, and the host memory behind it, which every transferred payload byte is read from
+ * or written to, priced with the kind `model.hostMemory` names.
+ */
+function memoryLines(memory: MemoryActivity, model: CostModel): EnergyLine[] {
+  const perBit = offchipRow(memory.kind, `memory kind '${memory.kind}' of '${memory.name}'`, model);
+  const bits = (memory.readBytes + memory.writeBytes) * 8;
+  const hostLink = isHostLinkKind(memory.kind);
+  const transfer: EnergyLine = {
+    component: hostLink ? 'host link' : 'off-chip memory',
+    instance: memory.name,
+    item: `${memory.name} (${memory.kind}) ${hostLink ? 'link transfer' : 'read and write'}`,
+    count: bits,
+    countUnit: 'bits',
+    energyPerActionPj: perBit.value,
+    energyPj: perBit.value * bits,
+    provenance: provenanceOf(model.node, `offchip ${memory.kind}`, 'bits transferred x energy per bit', [[`offchip.${memory.kind}.energy`, perBit]]),
+  };
+  if (!hostLink) return [transfer];
+
+  const host = model.hostMemory;
+  const hostPerBit = offchipRow(host.kind, `host memory kind '${host.kind}' (hostMemory.kind)`, model);
+  const payloadKnown = memory.payloadReadBytes !== undefined && memory.payloadWriteBytes !== undefined;
+  const hostBits = payloadKnown ? (memory.payloadReadBytes! + memory.payloadWriteBytes!) * 8 : bits;
+  const priced = provenanceOf(model.node, `host memory ${host.kind}`, '', [[`offchip.${host.kind}.energy`, hostPerBit]]);
+  return [
+    transfer,
+    {
+      component: 'host memory',
+      instance: memory.name,
+      item: `${memory.name} host memory (${host.kind}) read and write`,
+      count: hostBits,
+      countUnit: 'bits',
+      energyPerActionPj: hostPerBit.value,
+      energyPj: hostPerBit.value * hostBits,
+      provenance: {
+        node: model.node,
+        component: `host memory ${host.kind} behind ${memory.kind}`,
+        formula: payloadKnown
+          ? 'payload bits moved over the link x energy per bit of the host memory kind'
+          : 'link bits, which include packet overhead because the run recorded no payload bytes, x energy per bit of the host memory kind',
+        rows: [rowReference(host.span, 'hostMemory.kind'), ...priced.rows],
+        sources: [...new Set([host.source, ...priced.sources])],
+      },
+    },
+  ];
+}
+
+/** Looks up an off-chip row. A missing kind is a UserError naming `description` and the known kinds. */
+function offchipRow(kind: string, description: string, model: CostModel): SourcedValue {
+  const row = model.offchip.get(kind);
+  if (row) return row;
+  const suggestion = closestMatch(kind, model.offchip.keys());
+  throw new UserError(`no energy entry for ${description}; known kinds: ${[...model.offchip.keys()].join(', ')}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
+}
+
+/** Leakage of the logic over the run: nW/GE × area × seconds; a zero line marked not estimated without an area. */
+function leakageLine(activity: RunActivity, model: CostModel, areaGe: number | undefined, areaProvenance: Provenance | undefined): EnergyLine {
+  const seconds = activity.clockMhz > 0 ? activity.cycles / (activity.clockMhz * 1e6) : 0;
+  const leakage = model.leakageNwPerGe;
+  const leakageRow = provenanceOf(model.node, 'leakage', 'leakage power per GE x logic area x cycles / clock', [['leakage.power', leakage]]);
+  const provenance: Provenance = areaProvenance
+    ? {
+        node: model.node,
+        component: `leakage of ${areaProvenance.component}`,
+        formula: `${leakageRow.formula}; logic area = ${areaProvenance.formula}`,
+        rows: [...leakageRow.rows, ...areaProvenance.rows],
+        sources: [...new Set([...leakageRow.sources, ...areaProvenance.sources])],
+      }
+    : leakageRow;
+  if (areaGe === undefined) {
+    return { component: 'leakage', item: 'logic leakage (not estimated: no logic area given)', count: 0, countUnit: 'GE·s', energyPerActionPj: leakage.value * 1e3, energyPj: 0, provenance };
+  }
+  if (!(areaGe >= 0) || !Number.isFinite(areaGe)) throw new UserError(`invalid logic area ${areaGe} GE: expected a non-negative number`);
+  // nW × s = 1e-9 J = 1e3 pJ.
+  return {
+    component: 'leakage',
+    item: `logic leakage, ${Math.round(areaGe)} GE for ${seconds.toExponential(3)} s`,
+    count: areaGe * seconds,
+    countUnit: 'GE·s',
+    energyPerActionPj: leakage.value * 1e3,
+    energyPj: leakage.value * areaGe * seconds * 1e3,
+    provenance,
   };
 }

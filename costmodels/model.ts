@@ -39,6 +39,16 @@ export interface SramRow {
   readonly energyPj: SourcedValue;
 }
 
+/** The memory that host-link transfers read from and write to. */
+export interface HostMemory {
+  /** An `offchip` key, for example ddr5. */
+  readonly kind: string;
+  /** Source or assumption behind the choice of kind. */
+  readonly source: string;
+  /** Position of the kind in its file. */
+  readonly span: SourceSpan;
+}
+
 /** A published per-operation energy figure, shown next to the model's value. */
 export interface ReferenceFigure {
   readonly unit: string;
@@ -64,13 +74,14 @@ export interface CostModel {
   /** Internal net toggles per operand-bit toggle, by unit (`lmul`) or unit and format (`lmul.e4m3`), used with measured operand activity. */
   readonly togglesPerInputBit: ReadonlyMap<string, SourcedValue>;
   readonly sram: {
+    /** Word width of the table rows; other widths are priced as slices of this width (see sram.ts). */
     readonly wordBits: number;
-    /** Energy scales with (wordBits / table word bits) ^ widthExponent. */
-    readonly widthExponent: SourcedValue;
     readonly rows: readonly SramRow[];
   };
   /** Off-chip memory and link energy per bit, pJ/bit, by kind (ddr4, hbm2, pcie5, ...). */
   readonly offchip: ReadonlyMap<string, SourcedValue>;
+  /** Memory kind (an `offchip` key) of the host memory behind a host link, with the reason for the choice. */
+  readonly hostMemory: HostMemory;
   readonly references: readonly ReferenceFigure[];
   readonly genericCells: Readonly<Record<CellType, number>>;
   readonly components: ReadonlyMap<string, ComponentDefinition>;
@@ -99,8 +110,9 @@ function readSource(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new UserError(`cannot read cost file '${file}': ${reason}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new UserError(`cannot read cost file '${file}': ${reason}; check the path, or give a node name (${SHIPPED_NODES.join(', ')})`, EXIT_INVALID_INPUT);
   }
 }
 
@@ -142,6 +154,7 @@ interface SharedTables {
   readonly components: Map<string, ComponentDefinition>;
   readonly vectorOps: Map<string, LocatedFormula>;
   readonly offchip: Map<string, SourcedValue>;
+  readonly hostMemory: HostMemory | undefined;
 }
 
 function readShared(directory: string, sources: Map<string, string>): SharedTables {
@@ -167,12 +180,37 @@ function readShared(directory: string, sources: Map<string, string>): SharedTabl
   const offchipYaml = new YamlFile(offchipFile, readSource(offchipFile));
   sources.set(offchipFile, offchipYaml.source);
   const offchip = new Map<string, SourcedValue>();
+  let hostMemory: HostMemory | undefined;
   if (offchipYaml.root) {
-    offchipYaml.entries(offchipYaml.root, offchipFile, ['offchip'], ['offchip']);
+    offchipYaml.entries(offchipYaml.root, offchipFile, ['offchip', 'hostMemory'], ['offchip', 'hostMemory']);
     readOffchip(offchipYaml, offchipYaml.get(offchipYaml.root, 'offchip'), offchip);
+    hostMemory = readHostMemory(offchipYaml, offchipYaml.get(offchipYaml.root, 'hostMemory'), offchip);
+  } else if (offchipYaml.diagnostics.length === 0) {
+    offchipYaml.error(null, `${offchipFile} is empty: expected the keys offchip and hostMemory`);
   }
   offchipYaml.throwIfErrors();
-  return { genericCells, components, vectorOps, offchip };
+  return { genericCells, components, vectorOps, offchip, hostMemory };
+}
+
+/** Reads `hostMemory: {kind, source}`; the kind must be an `offchip` row and not a host link. */
+function readHostMemory(yaml: YamlFile, node: Node | null | undefined, offchip: ReadonlyMap<string, SourcedValue>): HostMemory | undefined {
+  const entries = new Map(yaml.entries(node, 'hostMemory', ['kind', 'source'], ['kind', 'source']).map(([key, value]) => [key, value]));
+  const kindNode = entries.get('kind');
+  const kind = entries.has('kind') ? yaml.string(kindNode, 'hostMemory.kind') : undefined;
+  const source = entries.has('source') ? yaml.string(entries.get('source'), 'hostMemory.source') : undefined;
+  if (kind === undefined || source === undefined) return undefined;
+  const memoryKinds = [...offchip.keys()].filter((name) => !isHostLinkKind(name));
+  if (!memoryKinds.includes(kind)) {
+    const suggestion = closestMatch(kind, memoryKinds);
+    yaml.error(kindNode, `hostMemory.kind: '${kind}' is not a memory kind of the offchip table`, suggestion ? `did you mean '${suggestion}'?` : `memory kinds: ${memoryKinds.join(', ')}`);
+    return undefined;
+  }
+  return { kind, source, span: yaml.spanOf(kindNode) };
+}
+
+/** True for off-chip kinds that are host links (pcie3, pcie4, pcie5) rather than memories. */
+export function isHostLinkKind(kind: string): boolean {
+  return kind.startsWith('pcie');
 }
 
 function readOffchip(yaml: YamlFile, node: Node | null | undefined, into: Map<string, SourcedValue>): void {
@@ -197,6 +235,7 @@ export function loadCostModel(nodeOrFile: string, overrides: Readonly<Record<str
     const suggestion = closestMatch(nodeOrFile, SHIPPED_NODES);
     throw new UserError(
       `unknown technology node '${nodeOrFile}': expected one of ${SHIPPED_NODES.join(', ')} or a path to a .yaml node file${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+      EXIT_INVALID_INPUT,
     );
   }
   const nodeFile = shipped ? path.join(directory, `${nodeOrFile}.yaml`) : nodeOrFile;
@@ -276,7 +315,7 @@ function readNode(yaml: YamlFile, shared: SharedTables, sources: Map<string, str
   const offchip = new Map(shared.offchip);
   if (yaml.get(root, 'offchip') !== undefined) readOffchip(yaml, yaml.get(root, 'offchip'), offchip);
 
-  if (yaml.diagnostics.length > 0 || !leakage || !sram || geCell === undefined) return undefined;
+  if (yaml.diagnostics.length > 0 || !leakage || !sram || geCell === undefined || !shared.hostMemory) return undefined;
   return {
     node,
     description,
@@ -290,6 +329,7 @@ function readNode(yaml: YamlFile, shared: SharedTables, sources: Map<string, str
     togglesPerInputBit,
     sram,
     offchip,
+    hostMemory: shared.hostMemory,
     references,
     genericCells: shared.genericCells,
     components,
@@ -300,9 +340,14 @@ function readNode(yaml: YamlFile, shared: SharedTables, sources: Map<string, str
 }
 
 function readSram(yaml: YamlFile, node: Node | null | undefined): CostModel['sram'] | undefined {
-  const entries = new Map(yaml.entries(node, 'sram', ['wordBits', 'widthScaling', 'rows'], ['wordBits', 'widthScaling', 'rows']).map(([key, value]) => [key, value]));
+  const sramEntries = yaml.entries(node, 'sram', ['wordBits', 'widthScaling', 'rows'], ['wordBits', 'rows']);
+  const entries = new Map(sramEntries.map(([key, value]) => [key, value]));
+  const widthScaling = sramEntries.find(([key]) => key === 'widthScaling');
+  if (widthScaling) {
+    yaml.error(widthScaling[2].key as Node, 'sram.widthScaling is no longer read: a word wider than sram.wordBits is priced as side-by-side slices of that width', 'delete the widthScaling entry');
+  }
   const wordBits = entries.has('wordBits') ? yaml.quantity(entries.get('wordBits'), 'factor', 'sram.wordBits') : undefined;
-  const widthExponent = sourcedRow(yaml, entries.get('widthScaling'), 'sram.widthScaling', 'exponent', 'factor');
+  if (wordBits && !(wordBits.value > 0)) yaml.error(entries.get('wordBits'), 'sram.wordBits must be a positive number of bits');
   const rowsNode = entries.get('rows') as (Node & { items?: Array<Node | null> }) | null | undefined;
   const rows: SramRow[] = [];
   if (!rowsNode || !Array.isArray(rowsNode.items)) {
@@ -328,8 +373,8 @@ function readSram(yaml: YamlFile, node: Node | null | undefined): CostModel['sra
     });
     if (rows.length === 0 && rowsNode.items.length === 0) yaml.error(rowsNode, 'sram.rows needs at least one row');
   }
-  if (!wordBits || !widthExponent || rows.length === 0) return undefined;
-  return { wordBits: wordBits.value, widthExponent, rows };
+  if (!wordBits || !(wordBits.value > 0) || rows.length === 0) return undefined;
+  return { wordBits: wordBits.value, rows };
 }
 
 function readReferences(yaml: YamlFile, node: Node | null | undefined): ReferenceFigure[] {
@@ -368,8 +413,7 @@ export interface OverrideParameter {
 /**
  * Lists the names `--set` accepts, each with its unit and current value. Values are plain numbers
  * in that unit: `gate.<CELL>.energyFj`, `gate.<CELL>.areaUm2`, `activity.<class>`,
- * `toggles.<unit>`, `leakage.nwPerGe`, `sram.<capacity>.energyPj`, `sram.widthExponent` and
- * `offchip.<kind>.pjPerBit`.
+ * `toggles.<unit>`, `leakage.nwPerGe`, `sram.<capacity>.energyPj` and `offchip.<kind>.pjPerBit`.
  */
 export function overrideNames(model: CostModel): Map<string, OverrideParameter> {
   const names = new Map<string, OverrideParameter>();
@@ -381,7 +425,6 @@ export function overrideNames(model: CostModel): Map<string, OverrideParameter> 
   for (const [name, row] of model.togglesPerInputBit) names.set(`toggles.${name}`, { unit: 'toggles per input-bit toggle', value: row.value });
   names.set('leakage.nwPerGe', { unit: 'nW/GE', value: model.leakageNwPerGe.value });
   for (const row of model.sram.rows) names.set(`sram.${capacityLabel(row.capacityBytes)}.energyPj`, { unit: 'pJ', value: row.energyPj.value });
-  names.set('sram.widthExponent', { unit: 'factor', value: model.sram.widthExponent.value });
   for (const [kind, row] of model.offchip) names.set(`offchip.${kind}.pjPerBit`, { unit: 'pJ/bit', value: row.value });
   return names;
 }
@@ -412,7 +455,6 @@ export function applyOverrides(model: CostModel, overrides: Readonly<Record<stri
   const offchip = new Map(model.offchip);
   let leakage = model.leakageNwPerGe;
   let sramRows = [...model.sram.rows];
-  let widthExponent = model.sram.widthExponent;
   for (const [name, value] of Object.entries(overrides)) {
     const parts = name.split('.');
     if (parts[0] === 'gate') {
@@ -426,8 +468,6 @@ export function applyOverrides(model: CostModel, overrides: Readonly<Record<stri
       toggles.set(key, replaced(toggles.get(key)!, name, value));
     } else if (parts[0] === 'leakage') {
       leakage = replaced(leakage, name, value);
-    } else if (name === 'sram.widthExponent') {
-      widthExponent = replaced(widthExponent, name, value);
     } else if (parts[0] === 'sram') {
       sramRows = sramRows.map((row) => (capacityLabel(row.capacityBytes) === parts[1] ? { ...row, energyPj: replaced(row.energyPj, name, value) } : row));
     } else if (parts[0] === 'offchip') {
@@ -441,7 +481,7 @@ export function applyOverrides(model: CostModel, overrides: Readonly<Record<stri
     togglesPerInputBit: toggles,
     offchip,
     leakageNwPerGe: leakage,
-    sram: { ...model.sram, rows: sramRows, widthExponent },
+    sram: { ...model.sram, rows: sramRows },
     overrides: { ...model.overrides, ...overrides },
   };
 }

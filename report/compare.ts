@@ -2,7 +2,7 @@
  * Runs one program under several multiplier methods and once in fp64, and gathers cycles, energy,
  * output errors, a unit timeline and the claims table into a CompareReport.
  */
-import { estimateEnergy, evaluateClaims, type CostModel } from '../costmodels/index.js';
+import { estimateEnergy, evaluateClaims, logicAreaFromArch, type CostModel } from '../costmodels/index.js';
 import type { ResolvedProgram } from '../isa/ast.js';
 import type { ArchConfig } from '../sim/arch/index.js';
 import { executeProgram, type TensorResult } from '../sim/exec/index.js';
@@ -41,6 +41,9 @@ export function runComparison(options: CompareOptions): CompareReport {
     options.onStep?.(done, totalSteps, label);
   };
 
+  // Every method runs on the same machine, so the same logic leaks: all of its datapaths, whichever one runs.
+  const logicArea = logicAreaFromArch(arch, model);
+
   // The fp64 reference computes without rounding, so the multiplier method does not change it.
   const reference = executeProgram(program, { arch, values: 'reference', fidelity: 'tile' });
   step('fp64 reference');
@@ -53,7 +56,7 @@ export function runComparison(options: CompareOptions): CompareReport {
     const result = executeProgram(program, { arch, values: 'hardware', fidelity: 'tile', method, trace: collector });
     if (collector) timeline = collector.timeline(method, result.cycles);
 
-    const energy = estimateEnergy(result.activity(), model);
+    const energy = estimateEnergy(result.activity(), model, { logicArea });
     const errors = outputErrors(result.tensors, reference.tensors);
     runs.push({
       method,
@@ -85,6 +88,7 @@ export function runComparison(options: CompareOptions): CompareReport {
     methods: outcomes,
     timeline: timeline!,
     claims,
+    logicArea,
     leakageOmitted: outcomes.some((outcome) => outcome.energy.leakageOmitted),
   };
 }

@@ -10,6 +10,7 @@ export function reportJson(report: CompareReport): Record<string, unknown> {
     arch: report.arch,
     node: report.node,
     leakageOmitted: report.leakageOmitted,
+    ...(report.logicArea ? { logicArea: report.logicArea } : {}),
     methods: report.methods.map((outcome, index) => ({
       ...summaries[index],
       medianRelError: outcome.medianRelError,

@@ -2,7 +2,7 @@
  * The comparison report: one program run under several multiplier methods, with the numbers every
  * writer (terminal table, Markdown, JSON, CSV, HTML) renders. Energies are pJ, errors are relative.
  */
-import type { Claim, EnergyReport } from '../costmodels/index.js';
+import type { Claim, EnergyReport, LogicArea } from '../costmodels/index.js';
 import type { MethodName } from '../sim/numerics/index.js';
 
 /** Outcome of one method's run. */
@@ -60,6 +60,8 @@ export interface CompareReport {
   readonly methods: readonly MethodOutcome[];
   readonly timeline: Timeline;
   readonly claims: readonly Claim[];
+  /** Logic area whose leakage the energies include; absent when leakage was left out. */
+  readonly logicArea?: LogicArea;
   /** True when the energies leave out leakage because no logic area was given. */
   readonly leakageOmitted: boolean;
 }

@@ -2,7 +2,7 @@
  * The side-by-side comparison table (one column per method) shared by the terminal, Markdown and
  * HTML writers, and the number formats they use.
  */
-import { REPORT_COMPONENTS } from '../costmodels/index.js';
+import { REPORT_COMPONENTS, type LogicArea } from '../costmodels/index.js';
 import type { CompareReport } from './model.js';
 
 /** One row of the comparison table: a quantity and its value under each method, formatted. */
@@ -61,10 +61,20 @@ export function comparisonRows(report: CompareReport): TableRow[] {
   return rows;
 }
 
-/** Notes printed under the table: leakage, zero references and non-finite outputs. */
+/** Describes the logic area whose leakage the energies include. */
+function leakageNote(area: LogicArea): string {
+  const datapaths = area.parts.filter((part) => / multiplier \(/.test(part.item)).map((part) => part.item.split(' ')[0]);
+  return `Leakage is priced on ${formatCount(Math.round(area.areaGe))} GE of logic: ${datapaths.join(' and ')} multipliers, accumulators and vector lanes of every core, busy or idle; SRAM leakage is not included.`;
+}
+
+/** Notes printed under the table: leakage, host memory, zero references and non-finite outputs. */
 export function comparisonNotes(report: CompareReport): string[] {
   const notes: string[] = [];
   if (report.leakageOmitted) notes.push('Energies leave out leakage: the cost model was given no logic area.');
+  else if (report.logicArea) notes.push(leakageNote(report.logicArea));
+  if (report.methods.some((outcome) => (outcome.energy.byGroup['host memory'] ?? 0) !== 0)) {
+    notes.push('host memory is the DRAM behind the host link, which every byte sent over the link is read from or written to.');
+  }
   for (const outcome of report.methods) {
     if (outcome.zeroReferenceElements > 0) notes.push(`${outcome.method}: ${outcome.zeroReferenceElements} output elements with a zero fp64 reference are left out of the relative errors.`);
     if (outcome.nonFiniteElements > 0) notes.push(`${outcome.method}: ${outcome.nonFiniteElements} output elements are NaN or infinite where the fp64 reference is finite.`);

@@ -66,8 +66,8 @@ describe('calibration', () => {
     expect(sramEnergyPerAccess(model, 1024 * 1024, 64).energyPj).toBeCloseTo(100, 12);
     // Log-log midpoint between 8 KiB (10 pJ) and 32 KiB (20 pJ).
     expect(sramEnergyPerAccess(model, 16 * 1024, 64).energyPj).toBeCloseTo(10 * Math.SQRT2, 10);
-    // Width scales linearly (widthScaling exponent 1).
+    // A word narrower than 64 bits is that fraction of a 64-bit access.
     expect(sramEnergyPerAccess(model, 8 * 1024, 32).energyPj).toBeCloseTo(5, 12);
-    expect(sramEnergyPerAccess(model, 4 * 1024, 64).method).toContain('extrapolation');
+    expect(sramEnergyPerAccess(model, 4 * 1024, 64).method).toContain('clamped');
   });
 });

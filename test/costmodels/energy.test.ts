@@ -13,6 +13,7 @@ const OVERRIDES = {
   'leakage.nwPerGe': 20,
   'offchip.ddr4.pjPerBit': 15,
   'offchip.pcie5.pjPerBit': 5,
+  'offchip.ddr5.pjPerBit': 12,
 };
 
 const ACTIVITY: RunActivity = {
@@ -45,9 +46,11 @@ describe('estimateEnergy', () => {
     const sramPj = 150 * 10 + 20 * 10 * Math.SQRT2 * 0.5;
     const dramPj = 1500 * 8 * 15;
     const hostPj = 100 * 8 * 5;
+    // The host link's bytes are also read from host DDR5 (12 pJ/bit); no payload bytes were recorded.
+    const hostMemoryPj = 100 * 8 * 12;
     // 20 nW/GE x 1000 GE x 1 µs = 2e-11 J = 20 pJ.
     const leakagePj = 20;
-    const expected = 1000 * (multiplierPj + accumulatorPj) + sramPj + dramPj + hostPj + leakagePj;
+    const expected = 1000 * (multiplierPj + accumulatorPj) + sramPj + dramPj + hostPj + hostMemoryPj + leakagePj;
 
     expect(report.byComponent['matrix-unit multipliers']).toBeCloseTo(1000 * multiplierPj, 9);
     expect(report.byComponent['accumulators']).toBeCloseTo(1000 * accumulatorPj, 9);
@@ -56,6 +59,7 @@ describe('estimateEnergy', () => {
     expect(report.byComponent['sram accumulator']).toBeCloseTo(20 * 10 * Math.SQRT2 * 0.5, 9);
     expect(report.byComponent['off-chip memory dram']).toBeCloseTo(dramPj, 9);
     expect(report.byComponent['host link host']).toBeCloseTo(hostPj, 9);
+    expect(report.byComponent['host memory host']).toBeCloseTo(hostMemoryPj, 9);
     expect(report.byComponent['leakage']).toBeCloseTo(leakagePj, 9);
     expect(report.totalPj).toBeCloseTo(expected, 6);
     expect(report.pjPerMac).toBeCloseTo(expected / 1000, 9);
@@ -149,7 +153,7 @@ describe('provenance', () => {
 
     const report = estimateEnergy(activity, model, { logicAreaGe: 5000 });
 
-    expect(report.lines.length).toBe(4 + 1 + 1 + 4 + 2 + 1);
+    expect(report.lines.length).toBe(4 + 1 + 1 + 4 + 3 + 1);
     for (const line of report.lines) {
       expect(line.provenance.node, line.item).toBe('7nm');
       expect(line.provenance.component, line.item).not.toBe('');

@@ -4,7 +4,7 @@
  * resource bounds the run.
  */
 import { UserError } from '../../common/errors.js';
-import { estimateEnergy, loadCostModel, REPORT_COMPONENTS } from '../../costmodels/index.js';
+import { estimateEnergy, loadCostModel, logicAreaFromArch, REPORT_COMPONENTS } from '../../costmodels/index.js';
 import { parseSource, validate, type ResolvedProgram } from '../../isa/index.js';
 import type { ArchConfig } from '../../sim/arch/index.js';
 import { executeProgram, targetFromArch } from '../../sim/exec/index.js';
@@ -88,13 +88,14 @@ export function estimateModel(config: ModelConfig, arch: ArchConfig, options: Ke
   const kernels = generateKernels(config, arch, options);
   const programs = kernels.map((kernel) => checkedProgram(kernel.source, `${config.name}-${kernel.kind}.lasm`, arch));
   const costModel = loadCostModel(node);
+  const logicArea = logicAreaFromArch(arch, costModel);
   const tokensPerPass = options.phase === 'decode' ? options.batch : options.batch * options.seqTokens;
   const weightBytesPerPass = kernels.reduce((sum, kernel) => sum + kernel.weightBytes * kernel.repeats, 0);
 
   const estimates = methods.map((method): MethodEstimate => {
     const runs = kernels.map((kernel, index): KernelRun => {
       const result = executeProgram(programs[index], { arch, values: 'off', method });
-      const energy = estimateEnergy(result.activity(), costModel);
+      const energy = estimateEnergy(result.activity(), costModel, { logicArea });
       const bytesOf = (name: string): number => result.counters.memories.filter((memory) => memory.name === name).reduce((sum, memory) => sum + memory.readBytes + memory.writeBytes, 0);
       return {
         kind: kernel.kind,
