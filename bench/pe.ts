@@ -9,6 +9,8 @@ const CASES: ReadonlyArray<readonly [string, string]> = [
   ['e4m3', 'lmul'],
   ['e4m3', 'exact'],
   ['bf16', 'lmul'],
+  ['fp16', 'lmul'],
+  ['fp32', 'lmul'],
 ];
 
 function millions(rate: number): string {
@@ -20,7 +22,7 @@ export function peFidelitySection(minMs = 1000): string {
   const lines = [
     '### Matrix unit',
     '',
-    'PE fidelity: weight-stationary 32×32 array, 64×64×64 GEMM. Tile fidelity and numerics gemm: 128×128×128 GEMM. Accumulator fp32.',
+    'PE fidelity: weight-stationary 32×32 array, 64×64×64 GEMM. Tile fidelity and numerics gemm: 128×128×128 GEMM. Accumulator fp32. Operands are uniformly random bit patterns, so infinities, NaNs and products beyond the fp32 range take the slow paths. Rates are per CPU second.',
     '',
     '| format | method | PE fidelity (M PE-cycles/s) | tile fidelity (M MAC/s) | numerics gemm (M MAC/s) | tile / gemm |',
     '|---|---|---|---|---|---|',

@@ -3,8 +3,8 @@ import { renderDiagnostic, type Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { capDiagnostics, MAX_DIAGNOSTICS } from '../../isa/diagnostics.js';
 import { checkFiles } from '../../isa/files.js';
-import type { TargetLimits } from '../../isa/ast.js';
 import { loadArch } from '../../sim/arch/index.js';
+import { checkProgramOnMachine } from '../../sim/exec/arch-check.js';
 import { targetFromArch } from '../../sim/exec/target.js';
 import { parseIntegerOption } from '../options.js';
 import type { CliContext } from '../io.js';
@@ -21,7 +21,10 @@ export function register(program: Command, context: () => CliContext): void {
     .command('check')
     .description('parse and validate .lasm programs; exit 0 when clean (warnings allowed), 2 when any error')
     .argument('<files...>', '.lasm program files')
-    .option('-a, --arch <file|preset>', 'check against this machine description (array size, buffer sizes, vector registers, cores); default: the generic limits in docs/isa.md')
+    .option(
+      '-a, --arch <file|preset>',
+      'also check against this machine description: array size, buffer sizes in bytes, vector registers, cores, matrix datapaths, input and accumulator formats, memory capacity; default: the generic limits in docs/isa.md',
+    )
     .option('--json', 'print {"diagnostics":[{file, line, column, severity, message}]} on stdout instead of code frames on stderr', false)
     .option('--max-diagnostics <count>', 'maximum number of diagnostics to print; the rest are counted in a final note', String(MAX_DIAGNOSTICS))
     .action((files: string[], options: CheckOptions) => runCheck(context(), files, options));
@@ -29,13 +32,14 @@ export function register(program: Command, context: () => CliContext): void {
 
 function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptions): void {
   const maxDiagnostics = parseIntegerOption('--max-diagnostics', options.maxDiagnostics, 1, 1_000_000);
-  const target: TargetLimits | undefined = options.arch === undefined ? undefined : targetFromArch(loadArch(options.arch));
-  const results = checkFiles(files, target);
+  const arch = options.arch === undefined ? undefined : loadArch(options.arch);
+  const results = checkFiles(files, arch ? targetFromArch(arch) : undefined);
 
   const all: Diagnostic[] = [];
   const sources = new Map<string, string>();
   for (const result of results) {
-    for (const diagnostic of result.diagnostics) {
+    const machineDiagnostics = arch && result.program ? checkProgramOnMachine(result.program, arch) : [];
+    for (const diagnostic of [...result.diagnostics, ...machineDiagnostics]) {
       // File-level problems (a missing file) have no span; give them the file name for --json.
       all.push(diagnostic.span ? diagnostic : { ...diagnostic, span: { file: result.file, line: 1, column: 1 } });
     }

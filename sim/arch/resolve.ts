@@ -66,6 +66,7 @@ export interface MachineInput {
       inputFormats: string[];
       accumulatorFormat: AccumulatorFormat;
       pipelineLatencyCycles?: number;
+      stationaryBuffers?: 1 | 2;
     };
     vector: { lanes: number; ops: Partial<Record<VectorOp | 'default', TimingInput>> };
     scratchpad: SramInput;
@@ -201,6 +202,7 @@ export function resolveMachine(input: MachineInput, source: YamlSource, name: st
         inputFormats: matrixInput.inputFormats.map((formatName) => tryParseFormat(formatName)?.name ?? formatName),
         accumulatorFormat: matrixInput.accumulatorFormat,
         pipelineLatencyCycles: matrixInput.pipelineLatencyCycles ?? 0,
+        stationaryBuffers: matrixInput.stationaryBuffers ?? 1,
       },
       vector: { lanes: input.core.vector.lanes, ops },
       scratchpad: sram('scratchpad'),

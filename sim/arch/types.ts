@@ -43,6 +43,11 @@ export interface MatrixUnitConfig {
   readonly accumulatorFormat: AccumulatorFormat;
   /** Extra cycles between the array's bottom edge and the accumulator SRAM write; 0 when absent. */
   readonly pipelineLatencyCycles: number;
+  /**
+   * Stationary-operand registers per processing element: 1 (default) or 2 (double-buffered, the next
+   * fold's operand loads while the current fold streams). Output-stationary arrays ignore it.
+   */
+  readonly stationaryBuffers: 1 | 2;
 }
 
 /** Timing of one vector operation kind: a pipelined unit accepting a new group of `lanes` elements every interval. */

@@ -65,9 +65,13 @@ export interface RunContext {
   readonly tensors: readonly TensorLayout[];
   /** Tensor values by tensor index, shared by all cores; empty when values are off. */
   readonly tensorValues: Float64Array[];
+  /** Element capacity of the buffers (see bufferGeometry). */
   readonly scratchpadElements: number;
   readonly accumulatorElements: number;
-  /** Bytes per scratchpad and accumulator element, used for traffic counts. */
+  /**
+   * Bytes per element of the widest matrix input format and of the accumulator format, the formats
+   * of scratchpad and accumulator elements that no `load` or `vstore` wrote (see sram.ts).
+   */
   readonly scratchpadElementBytes: number;
   readonly accumulatorElementBytes: number;
   readonly result: ExecResult;
@@ -82,8 +86,10 @@ export interface RunContext {
 }
 
 /**
- * Element capacity of the buffers. A scratchpad slot is sized for the widest operand format the matrix
- * unit accepts, an accumulator slot for the accumulator format.
+ * Element capacity of the buffers: the scratchpad's bytes divided by the size of the widest matrix
+ * input format, and the accumulator's bytes divided by the size of the accumulator format. Element
+ * addresses stay below these counts for every format. Each access must also fit in bytes for its
+ * own format (see sram.ts), which matters for formats wider than the matrix input formats.
  */
 export function bufferGeometry(arch: ArchConfig): { scratchpadElements: number; accumulatorElements: number; scratchpadElementBytes: number; accumulatorElementBytes: number } {
   const formats = arch.core.matrix.inputFormats.map((name) => parseFormat(name));

@@ -55,8 +55,12 @@ export interface SramSlot {
 export interface MemorySlot {
   readonly name: string;
   readonly kind: string;
+  /** Bytes that crossed the port: whole bursts, or payload plus packet overhead. */
   readBytes: number;
   writeBytes: number;
+  /** Data bytes of the same transfers, without burst rounding or packet overhead. */
+  payloadReadBytes: number;
+  payloadWriteBytes: number;
 }
 
 /** Number of fixed columns in a window row before the per-unit columns. */
@@ -158,7 +162,7 @@ export class Counters {
   memorySlot(name: string, kind: string): number {
     const found = this.memories.findIndex((slot) => slot.name === name);
     if (found >= 0) return found;
-    this.memories.push({ name, kind, readBytes: 0, writeBytes: 0 });
+    this.memories.push({ name, kind, readBytes: 0, writeBytes: 0, payloadReadBytes: 0, payloadWriteBytes: 0 });
     return this.memories.length - 1;
   }
 
@@ -206,6 +210,13 @@ export function toRunActivity(counters: Counters, cycles: number, clockMhz: numb
     readAccesses: slot.readAccesses,
     writeAccesses: slot.writeAccesses,
   }));
-  const memories: MemoryActivity[] = counters.memories.map((slot) => ({ name: slot.name, kind: slot.kind, readBytes: slot.readBytes, writeBytes: slot.writeBytes }));
+  const memories: MemoryActivity[] = counters.memories.map((slot) => ({
+    name: slot.name,
+    kind: slot.kind,
+    readBytes: slot.readBytes,
+    writeBytes: slot.writeBytes,
+    payloadReadBytes: slot.payloadReadBytes,
+    payloadWriteBytes: slot.payloadWriteBytes,
+  }));
   return { cycles, clockMhz, macs, vectorOps, sram, memories };
 }

@@ -7,11 +7,15 @@
  * occupies the queue for max(off-chip streaming, DMA engine) cycles, then for any extra cycles the
  * SRAM banks need (a `bank-conflict` stall). Its data lands the port's latency later, when tokens
  * are sent. Each tensor is taken to start at an address aligned to every burst and bank boundary.
+ *
+ * The on-chip side is sized by the format of the data moved (sram.ts): a load writes its `fmt=`
+ * format, and a store reads the format in which the data was written.
  */
 import type { LoadInstruction, StoreInstruction } from '../../isa/ast.js';
 import { parseFormat, roundToFormat } from '../numerics/index.js';
 import type { RunContext, TensorLayout } from './context.js';
 import { captureDram, captureTile, compileDramAddress, compileTileAddress, noteAccess, type CompiledOp, type Core, type OpBase } from './ops.js';
+import { ACCUMULATOR, bufferFormats, byteRangeError, checkByteRange, SCRATCHPAD } from './sram.js';
 import { DmaCostModel, type Channel, type DmaCost } from './timing.js';
 
 export function compileLoad(base: OpBase, instruction: LoadInstruction, context: RunContext): CompiledOp {
@@ -28,6 +32,9 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
   const onChipCols = transpose ? rows : cols;
   const toScratchpad = instruction.dst.buffer === 'scratchpad';
   const sram = toScratchpad ? context.arch.core.scratchpad : context.arch.core.accumulator;
+  const buffer = toScratchpad ? SCRATCHPAD : ACCUMULATOR;
+  const formats = bufferFormats(context);
+  const formatId = formats.idOf(format.name);
   const channel = layout.readChannel;
   const engineBytesPerCycle = context.arch.core.dma.engines * context.arch.core.dma.bytesPerCycleEach;
   const costs = new DmaCostModel(
@@ -38,6 +45,7 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
     { rows: onChipRows, cols: onChipCols, elementBytes: dstBytes, strideBytes: dst.rowStride * dstBytes },
   );
   const usefulSramBytes = rows * cols * dstBytes;
+  const payloadBytes = rows * cols * srcBytes;
   const saturate = instruction.saturate;
   const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
   const reference = context.values === 'reference';
@@ -46,7 +54,9 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
   return {
     ...base,
     capture(core, args, at) {
-      args[at] = captureTile(dst, onChipRows, onChipCols, core, instruction);
+      const address = captureTile(dst, onChipRows, onChipCols, core, instruction);
+      checkByteRange(instruction, core, instruction.dst.buffer, sram.capacityBytes, format.name, dstBytes, address, onChipRows, onChipCols, dst.rowStride);
+      args[at] = address;
       args[at + 1] = captureDram(src, context, core, instruction);
     },
     ready: () => 0,
@@ -54,18 +64,19 @@ export function compileLoad(base: OpBase, instruction: LoadInstruction, context:
       const address = args[at];
       const offset = args[at + 1];
       const cost = costs.cost(offset * srcBytes, address * dstBytes);
-      chargeTransfer(context, layout, channel, cost, start, core, toScratchpad, usefulSramBytes, 'load');
+      chargeTransfer(context, layout, channel, cost, start, core, toScratchpad, usefulSramBytes, payloadBytes, 'load');
       noteAccess(context, toScratchpad, address, onChipRows, onChipCols, dst.rowStride, true);
+      formats.mark(core.index, buffer, formatId, address, onChipRows, onChipCols, dst.rowStride);
 
       if (!withValues) return;
       const tensor = context.tensorValues[src.tensor];
-      const buffer = core.onChip(toScratchpad, address + (onChipRows - 1) * dst.rowStride + onChipCols);
+      const values = core.onChip(toScratchpad, address + (onChipRows - 1) * dst.rowStride + onChipCols);
       for (let r = 0; r < rows; r++) {
         const from = offset + r * src.pitch;
         for (let c = 0; c < cols; c++) {
           const value = tensor[from + c];
           const to = transpose ? address + c * dst.rowStride + r : address + r * dst.rowStride + c;
-          buffer[to] = reference ? value : round.get(value);
+          values[to] = reference ? value : round.get(value);
         }
       }
     },
@@ -82,17 +93,27 @@ export function compileStore(base: OpBase, instruction: StoreInstruction, contex
   const cols = dst.cols;
   const fromScratchpad = instruction.src.buffer === 'scratchpad';
   const sram = fromScratchpad ? context.arch.core.scratchpad : context.arch.core.accumulator;
-  const srcBytes = fromScratchpad ? context.scratchpadElementBytes : context.accumulatorElementBytes;
+  const buffer = fromScratchpad ? SCRATCHPAD : ACCUMULATOR;
+  const formats = bufferFormats(context);
   const channel = layout.writeChannel;
   const engineBytesPerCycle = context.arch.core.dma.engines * context.arch.core.dma.bytesPerCycleEach;
-  const costs = new DmaCostModel(
-    layout.offChip,
-    engineBytesPerCycle,
-    sram,
-    { rows, cols, elementBytes: dstBytes, strideBytes: dst.pitch * dstBytes },
-    { rows, cols, elementBytes: srcBytes, strideBytes: src.rowStride * srcBytes },
-  );
-  const usefulSramBytes = rows * cols * srcBytes;
+  // The on-chip element size is known only when the store starts, so there is one model per size.
+  const costsByBytes = new Map<number, DmaCostModel>();
+  const costsFor = (srcBytes: number): DmaCostModel => {
+    let costs = costsByBytes.get(srcBytes);
+    if (!costs) {
+      costs = new DmaCostModel(
+        layout.offChip,
+        engineBytesPerCycle,
+        sram,
+        { rows, cols, elementBytes: dstBytes, strideBytes: dst.pitch * dstBytes },
+        { rows, cols, elementBytes: srcBytes, strideBytes: src.rowStride * srcBytes },
+      );
+      costsByBytes.set(srcBytes, costs);
+    }
+    return costs;
+  };
+  const readRange = { endByte: 0, format: '' };
   const saturate = instruction.saturate;
   const round = context.conversions.get(`round/${format.name}/${saturate}`, format.manBits, (value) => roundToFormat(format, value, saturate));
   const reference = context.values === 'reference';
@@ -108,18 +129,20 @@ export function compileStore(base: OpBase, instruction: StoreInstruction, contex
     execute(core, args, at, start) {
       const offset = args[at];
       const address = args[at + 1];
-      const cost = costs.cost(offset * dstBytes, address * srcBytes);
-      chargeTransfer(context, layout, channel, cost, start, core, fromScratchpad, usefulSramBytes, 'store');
+      const srcBytes = formats.widestBytes(core.index, buffer, address, rows, cols, src.rowStride, readRange);
+      if (readRange.endByte > sram.capacityBytes) throw byteRangeError(instruction, core, instruction.src.buffer, sram.capacityBytes, readRange.format, srcBytes, address, rows, cols, readRange.endByte);
+      const cost = costsFor(srcBytes).cost(offset * dstBytes, address * srcBytes);
+      chargeTransfer(context, layout, channel, cost, start, core, fromScratchpad, rows * cols * srcBytes, rows * cols * dstBytes, 'store');
       noteAccess(context, fromScratchpad, address, rows, cols, src.rowStride, false);
 
       if (!withValues) return;
       const tensor = context.tensorValues[dst.tensor];
-      const buffer = core.onChip(fromScratchpad, address + (rows - 1) * src.rowStride + cols);
+      const values = core.onChip(fromScratchpad, address + (rows - 1) * src.rowStride + cols);
       for (let r = 0; r < rows; r++) {
         const to = offset + r * dst.pitch;
         const from = address + r * src.rowStride;
         for (let c = 0; c < cols; c++) {
-          const value = buffer[from + c];
+          const value = values[from + c];
           tensor[to + c] = reference ? value : round.get(value);
         }
       }
@@ -141,6 +164,8 @@ function chargeTransfer(
   core: Core,
   scratchpad: boolean,
   usefulSramBytes: number,
+  /** Data bytes off chip, without bursts or packet overhead. */
+  payloadBytes: number,
   direction: 'load' | 'store',
 ): void {
   const movedBytes = cost.offChipBytes;
@@ -156,10 +181,12 @@ function chargeTransfer(
   const sramSlot = counters.sram[context.sramSlots[core.index * 2 + (scratchpad ? 0 : 1)]];
   if (direction === 'load') {
     memory.readBytes += movedBytes;
+    memory.payloadReadBytes += payloadBytes;
     sramSlot.writeBytes += usefulSramBytes;
     sramSlot.writeAccesses += cost.sramWordAccesses;
   } else {
     memory.writeBytes += movedBytes;
+    memory.payloadWriteBytes += payloadBytes;
     sramSlot.readBytes += usefulSramBytes;
     sramSlot.readAccesses += cost.sramWordAccesses;
   }

@@ -99,9 +99,36 @@ export class HazardTracker {
     return (
       `core ${core}: ${instruction.kind} at ${locationOf(instruction)} ${verb} ${buffer} elements from ${access.address} at cycle ${start}, ` +
       `before the ${earlierAt} that ${earlierVerb} them completes at cycle ${earlier.completion}; ` +
-      `add wait=${this.queueNames[earlier.queue]} to the ${this.queueNames[queue]} instruction and signal=${this.queueNames[queue]} to the other`
+      this.advice(queue, start, instruction, earlier)
     );
   }
+
+  /**
+   * Advises ordering the two accesses in the order they started: the executor may process an access
+   * that started later in simulated time first, and then reports it as the earlier one.
+   */
+  private advice(queue: number, start: number, instruction: Instruction, earlier: Recorded): string {
+    if (earlier.start <= start || !earlier.instruction) return orderingAdvice(this.queueNames[queue], instruction, this.queueNames[earlier.queue], earlier.instruction);
+    return orderingAdvice(this.queueNames[earlier.queue], earlier.instruction, this.queueNames[queue], instruction);
+  }
+}
+
+/**
+ * Advises how to order a later access of queue `later` after an earlier one of queue `earlier`,
+ * naming only the token options the two instructions lack. When both are present, the token the
+ * later instruction takes was sent by another instruction, because each channel is first in, first out.
+ */
+export function orderingAdvice(later: string, laterInstruction: Instruction, earlier: string, earlierInstruction: Instruction | undefined): string {
+  const waits = laterInstruction.wait.some((queue) => queue === earlier);
+  const signals = earlierInstruction !== undefined && earlierInstruction.signal.some((queue) => queue === later);
+  const missing: string[] = [];
+  if (!waits) missing.push(`wait=${earlier} to the ${later} instruction`);
+  if (!signals) missing.push(`signal=${later} to the ${earlier} instruction`);
+  if (missing.length > 0) return `add ${missing.join(' and ')}`;
+  return (
+    `the ${later} instruction already has wait=${earlier} and the ${earlier} instruction signal=${later}, but it takes the token of an earlier ${earlier} ` +
+    `instruction, because tokens are taken in the order they were sent; pair each signal=${later} in the ${earlier} queue with one wait=${earlier} in the ${later} queue, in order`
+  );
 }
 
 /** Returns whether two tiles share an element: exactly for equal row strides, by their spans otherwise. */

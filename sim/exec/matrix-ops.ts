@@ -3,14 +3,18 @@
  * `matmul` computes acc[m×n] (+)= sp[m×k] · weights[k×n] on the systolic array.
  *
  * Timing comes from sim/matrix: the closed form (tile fidelity) or the PE-level simulator (pe
- * fidelity), which agree by construction. The closed form already counts loading the stationary
- * operand into the array, so `preload` itself takes no cycles; it only reads the scratchpad.
+ * fidelity), which agree by construction. With one stationary buffer the tile's cycles already count
+ * loading the stationary operand, so `preload` itself takes no cycles; it only reads the scratchpad.
+ * With two buffers (weight- or input-stationary), `preload` shifts the first fold's operand into the
+ * shadow registers, which may overlap the previous matmul's last fold, and the matmul then waits
+ * only for whatever part of that shift is still running.
  */
 import type { MatmulInstruction, PreloadInstruction } from '../../isa/ast.js';
-import { runTile, tileTiming, type OperandBits } from '../matrix/index.js';
+import { runTile, tileTiming, type ArrayShape, type OperandBits } from '../matrix/index.js';
 import { encode, makeProductTable, parseFormat, type MethodName } from '../numerics/index.js';
 import type { RunContext } from './context.js';
-import { captureTile, compileTileAddress, effectiveMethod, noteAccess, runtimeError, type CompiledOp, type OpBase } from './ops.js';
+import { captureTile, compileTileAddress, effectiveMethod, noteAccess, runtimeError, type CompiledOp, type Core, type OpBase } from './ops.js';
+import { ACCUMULATOR, bufferFormats, SCRATCHPAD } from './sram.js';
 import { sramAccesses } from './timing.js';
 import { UserError } from '../../common/errors.js';
 
@@ -18,6 +22,35 @@ function operandArray(widthBits: number, length: number): OperandBits {
   if (widthBits <= 8) return new Uint8Array(length);
   if (widthBits <= 16) return new Uint16Array(length);
   return new Uint32Array(length);
+}
+
+/** Shadow-register state of one core's double-buffered array, in cycles. */
+interface ShadowRegisters {
+  /** Cycle from which the load shift chain may take a new tile: the previous matmul's last fold start. */
+  freeAt: number;
+  /** Cycle at which a preloaded tile is complete in the shadow registers, or -1 when none waits. */
+  readyAt: number;
+}
+
+const shadowRegisters = new WeakMap<Core, ShadowRegisters>();
+
+function shadowOf(core: Core): ShadowRegisters {
+  let state = shadowRegisters.get(core);
+  if (!state) {
+    state = { freeAt: 0, readyAt: -1 };
+    shadowRegisters.set(core, state);
+  }
+  return state;
+}
+
+/** Returns the array shape of a run, with the machine's stationary-buffer count. */
+export function arrayShapeOf(context: RunContext): ArrayShape {
+  return { ...context.array, stationaryBuffers: context.arch.core.matrix.stationaryBuffers };
+}
+
+/** True when preloads overlap the previous matmul: two stationary buffers and a stationary dataflow. */
+export function preloadOverlaps(context: RunContext): boolean {
+  return context.arch.core.matrix.stationaryBuffers === 2 && context.array.dataflow !== 'output-stationary';
 }
 
 /** Datapath of the matrix unit that runs a method: the floating-point multiplier or the integer adder. */
@@ -29,11 +62,13 @@ export function compilePreload(base: OpBase, instruction: PreloadInstruction, co
   const src = compileTileAddress(instruction.src, context);
   const { k, n } = instruction;
   const sram = context.arch.core.scratchpad;
-  const bytes = context.scratchpadElementBytes;
-  const readAccesses = sramAccesses(sram, k, n * bytes);
+  const formats = bufferFormats(context);
+  const readRange = { endByte: 0, format: '' };
   const counters = context.counters;
   const result = context.result;
   const withValues = context.values !== 'off';
+  const overlapped = preloadOverlaps(context);
+  const shiftCycles = context.array.rows;
 
   return {
     ...base,
@@ -46,12 +81,21 @@ export function compilePreload(base: OpBase, instruction: PreloadInstruction, co
       result.busyCycles = 0;
       result.conflictCycles = 0;
       result.latencyCycles = 0;
+      if (overlapped) {
+        // The shift waits for the shadow chain; the unit stays free, and tokens go out once the tile is in.
+        const shadow = shadowOf(core);
+        const shiftEnd = Math.max(start, shadow.freeAt) + shiftCycles;
+        shadow.readyAt = shiftEnd;
+        result.latencyCycles = shiftEnd - start;
+      }
       noteAccess(context, instruction.src.buffer === 'scratchpad', args[at], k, n, src.rowStride, false);
       core.weightRows = k;
       core.weightCols = n;
+      // The weights are read in the format in which they were written to the scratchpad.
+      const bytes = formats.widestBytes(core.index, SCRATCHPAD, args[at], k, n, src.rowStride, readRange);
       const slot = counters.sram[context.sramSlots[core.index * 2 + (instruction.src.buffer === 'scratchpad' ? 0 : 1)]];
       slot.readBytes += k * n * bytes;
-      slot.readAccesses += readAccesses;
+      slot.readAccesses += sramAccesses(sram, k, n * bytes);
       if (!withValues) return;
 
       const address = args[at];
@@ -87,13 +131,27 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
     ]);
   }
 
+  if (instruction.accumulateFormat !== arch.core.matrix.accumulatorFormat) {
+    throw new UserError('', 2, [
+      {
+        severity: 'error',
+        message: `matmul accumulates in ${instruction.accumulateFormat}, but the matrix unit of machine '${arch.name}' accumulates in ${arch.core.matrix.accumulatorFormat}; the machine supports: out=${arch.core.matrix.accumulatorFormat}`,
+        span: instruction.span,
+      },
+    ]);
+  }
+
   const dst = compileTileAddress(instruction.dst, context);
   const src = compileTileAddress(instruction.src, context);
   const { m, k, n } = instruction;
+  const formats = bufferFormats(context);
+  const accumulatorFormatId = formats.idOf(instruction.accumulateFormat);
   const format = parseFormat(instruction.inputFormat);
   const operandBytes = Math.ceil(format.widthBits / 8);
   const accumulatorBytes = Math.ceil(parseFormat(instruction.accumulateFormat).widthBits / 8);
-  const timing = tileTiming(context.array, m, k, n);
+  const array = arrayShapeOf(context);
+  const timing = tileTiming(array, m, k, n);
+  const overlapped = preloadOverlaps(context);
   const macs = m * k * n;
   const counters = context.counters;
   const macSlot = counters.macSlot(method, format.name, instruction.accumulateFormat);
@@ -111,7 +169,7 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
   const table = fast ? productTable(format.name, method) : undefined;
   const bColumns = fast ? new Uint8Array(k * n) : undefined;
   const toBits = context.conversions.get(`encode/${format.name}`, format.manBits, (value) => encode(format, value));
-  const chunk = context.array.dataflow === 'output-stationary' ? Math.max(1, k) : context.array.rows;
+  const chunk = array.dataflow === 'output-stationary' ? Math.max(1, k) : array.rows;
 
   return {
     ...base,
@@ -148,7 +206,7 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
           for (let i = 0; i < k * n; i++) bBits[i] = toBits.get(weights[i]);
           const tile = runTile(
             {
-              array: context.array,
+              array,
               m,
               k,
               n,
@@ -176,12 +234,14 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
         }
         if (usePe) {
           const tile = runTile(
-            { array: context.array, m, k, n, a: a as OperandBits, b: b as OperandBits, acc: zeroAcc as Float64Array, mode: 'overwrite', format: format.name, method, accumulatorFormat: instruction.accumulateFormat },
+            { array, m, k, n, a: a as OperandBits, b: b as OperandBits, acc: zeroAcc as Float64Array, mode: 'overwrite', format: format.name, method, accumulatorFormat: instruction.accumulateFormat },
             'pe',
           );
           cycles = tile.cycles;
         }
       }
+
+      if (overlapped && timing.folds > 0) cycles = doubleBufferedCycles(shadowOf(core), start, cycles, timing.firstLoadCycles, timing.folds, timing.cyclesPerFold);
 
       result.grantCycle = start;
       result.busyCycles = cycles;
@@ -189,6 +249,7 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
       result.latencyCycles = 0;
       noteAccess(context, true, srcAddress, m, k, src.rowStride, false);
       noteAccess(context, instruction.dst.buffer === 'scratchpad', dstAddress, m, n, dst.rowStride, true);
+      formats.mark(core.index, ACCUMULATOR, accumulatorFormatId, dstAddress, m, n, dst.rowStride);
       const slot = counters.macs[macSlot];
       slot.count += macs;
       slot.operandToggleBits += toggles;
@@ -205,6 +266,20 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
       }
     },
   };
+}
+
+/**
+ * Returns a double-buffered matmul's cycles from `start`, given the tile's cycles when run alone
+ * (first load, folds, pipeline latency), and advances the shadow-register state. A preloaded tile
+ * shortens the first load to the part of its shift still running at `start`. Without a preload since
+ * the previous matmul, the matmul shifts its first fold in itself.
+ */
+function doubleBufferedCycles(shadow: ShadowRegisters, start: number, tileCycles: number, firstLoadCycles: number, folds: number, cyclesPerFold: number): number {
+  const loadEnd = shadow.readyAt >= 0 ? shadow.readyAt : Math.max(start, shadow.freeAt) + firstLoadCycles;
+  const firstFold = Math.max(start, loadEnd);
+  shadow.freeAt = firstFold + (folds - 1) * cyclesPerFold;
+  shadow.readyAt = -1;
+  return firstFold - start + tileCycles - firstLoadCycles;
 }
 
 /** Computes the fp64 reference of a matmul: unrounded operands, products and sums in double, k in increasing order. */

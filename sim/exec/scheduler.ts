@@ -6,31 +6,79 @@
  * time grows with the number of instructions, not with the work they describe.
  *
  * The simulation processes a queue's head as soon as its tokens exist, and computes its start cycle
- * from the cycles carried by those tokens, so the order of processing affects only the arbitration of
- * shared off-chip ports (see Channel).
+ * from the cycles carried by those tokens. A `load` or `store` moves its values then, but keeps its
+ * port request, and with it its timing and tokens, until no other queue of any core can still
+ * request a shared off-chip port earlier (see `mayGrant`). So the ports serve requests first come,
+ * first served by request cycle, whatever the processing order.
  */
 import { UserError } from '../../common/errors.js';
 import type { Diagnostic } from '../../common/diagnostic.js';
 import type { StallCause } from '../trace/types.js';
 import type { RunContext } from './context.js';
 import { STALL_INDEX } from './counters.js';
-import { CONTROL_UNIT, CoreStatus, MAX_ARGS, QUEUE_NAMES } from './machine.js';
+import type { TileAccess } from './hazards.js';
+import { CONTROL_UNIT, CoreStatus, MAX_ARGS, QUEUE_INDEX, QUEUE_NAMES } from './machine.js';
+import { preloadOverlaps } from './matrix-ops.js';
 import { NodeTag, runtimeError, type CompiledOp, type Core, type Node } from './ops.js';
+import { Channel, takeReservation } from './timing.js';
 
 /**
  * Instructions a core dispatches before the scheduler picks a core again. Several cores take turns
- * in small batches, always the core that is furthest behind in simulated time, so that their
- * requests reach the shared off-chip ports roughly in time order.
+ * in small batches, always the core that is furthest behind in simulated time, so that port requests
+ * rarely wait for another core to catch up.
  */
 const SINGLE_CORE_BATCH = 4096;
 const MULTI_CORE_BATCH = 4;
+
+/** The queues whose `load` and `store` instructions use the shared off-chip ports. */
+const PORT_QUEUES: readonly number[] = [QUEUE_INDEX.load, QUEUE_INDEX.store];
+
+/** Action a blocked core retries: a queue instruction that found its queue full, or a fence, barrier or halt. */
+type BlockedAction = { readonly kind: 'enqueue'; readonly op: CompiledOp } | { readonly kind: 'fence' | 'barrier' | 'halt'; readonly node: Node | undefined };
+
+/**
+ * Port arbitration state of one run. A waiting request is a `load` or `store` at the head of its
+ * queue that has run, so its start cycle is fixed, but whose port has not been granted yet. Arrays
+ * are indexed `core * 4 + queue`.
+ */
+class Arbitration {
+  /** Start cycle of each waiting request. */
+  readonly requestStart: Float64Array;
+  /** Flag per index, 1 while a request waits. */
+  readonly pending: Uint8Array;
+  /** Timing of each queue head, reused from one instruction to the next. */
+  readonly requests: (PortRequest | undefined)[];
+  pendingCount = 0;
+  /** Waiting request that `grantEarliestRequest` lets start now, or -1. */
+  granted = -1;
+  /** Action each blocked core (status Fencing) retries. */
+  readonly blocked: (BlockedAction | undefined)[];
+
+  constructor(readonly cores: readonly Core[]) {
+    const size = cores.length * 4;
+    this.requestStart = new Float64Array(size);
+    this.pending = new Uint8Array(size);
+    this.requests = new Array<PortRequest | undefined>(size).fill(undefined);
+    this.blocked = new Array<BlockedAction | undefined>(cores.length).fill(undefined);
+  }
+}
+
+const arbitrations = new WeakMap<RunContext, Arbitration>();
+
+function arbitrationOf(context: RunContext): Arbitration {
+  return arbitrations.get(context) as Arbitration;
+}
 
 /** Runs every core until all have halted and drained; returns the cycle count. */
 export function runCores(cores: Core[], body: readonly Node[], context: RunContext): number {
   for (const core of cores) core.frames.push({ nodes: body, pc: 0, depth: -1, count: 1 });
   const batch = cores.length === 1 ? SINGLE_CORE_BATCH : MULTI_CORE_BATCH;
+  const arbitration = new Arbitration(cores);
+  arbitrations.set(context, arbitration);
 
   for (;;) {
+    if (grantEarliestRequest(arbitration, context, false)) continue;
+
     let chosen: Core | undefined;
     for (const core of cores) {
       if (core.status === CoreStatus.Running && (chosen === undefined || core.clock < chosen.clock)) chosen = core;
@@ -40,7 +88,14 @@ export function runCores(cores: Core[], body: readonly Node[], context: RunConte
       continue;
     }
     if (releaseBarrier(cores, context)) continue;
-    if (cores.every((core) => core.status === CoreStatus.Halted)) break;
+    if (arbitration.pendingCount === 0 && cores.every((core) => core.status === CoreStatus.Halted)) break;
+    if (grantEarliestRequest(arbitration, context, true)) continue;
+    // Nothing can run and no request waits: a blocked core's retry now reports its deadlock.
+    const stuck = cores.find((core) => core.status === CoreStatus.Fencing);
+    if (stuck) {
+      retryBlocked(stuck, context);
+      continue;
+    }
     throw new Error('scheduler made no progress without reporting a deadlock');
   }
 
@@ -50,6 +105,89 @@ export function runCores(cores: Core[], body: readonly Node[], context: RunConte
     context.counters.units[context.unitBase[core.index] + CONTROL_UNIT].instructions = core.dispatched;
   }
   return cycles;
+}
+
+/**
+ * Grants the waiting request with the smallest (start cycle, core, dispatch cycle) if `mayGrant`
+ * allows it, or unconditionally with `force`, which the scheduler uses when no core can run. That
+ * keeps first-come-first-served order: every request still to come then depends on a waiting one
+ * through tokens, a full queue, a fence or a barrier, so it cannot start earlier. Only the earliest
+ * waiting request can ever be granted, so the others are not checked. Returns whether it granted one.
+ */
+function grantEarliestRequest(arbitration: Arbitration, context: RunContext, force: boolean): boolean {
+  if (arbitration.pendingCount === 0) return false;
+  let best = -1;
+  for (let index = 0; index < arbitration.pending.length; index++) {
+    if (!arbitration.pending[index]) continue;
+    if (best < 0 || requestPrecedes(arbitration, index, best)) best = index;
+  }
+  const core = arbitration.cores[best >> 2];
+  if (!force && !mayGrant(arbitration, core, best & 3, arbitration.requestStart[best])) return false;
+
+  arbitration.granted = best;
+  tryStart(core, best & 3, context);
+  arbitration.granted = -1;
+  drain(core, context);
+  // The core's queues moved, so whatever blocked it may pass now.
+  if (core.status === CoreStatus.Fencing) retryBlocked(core, context);
+  return true;
+}
+
+/** True when request `index` comes before request `other` in arbitration order. */
+function requestPrecedes(arbitration: Arbitration, index: number, other: number): boolean {
+  const start = arbitration.requestStart[index];
+  const otherStart = arbitration.requestStart[other];
+  if (start !== otherStart) return start < otherStart;
+  if (index >> 2 !== other >> 2) return index >> 2 < other >> 2;
+  return headDispatchCycle(arbitration.cores[index >> 2], index & 3) < headDispatchCycle(arbitration.cores[other >> 2], other & 3);
+}
+
+function headDispatchCycle(core: Core, q: number): number {
+  const queue = core.queues[q];
+  return queue.dispatchCycles[queue.headSlot];
+}
+
+/**
+ * Decides whether the request of `core`'s queue `q`, starting at `start`, may take its port now. It
+ * may unless another port queue of any core can still request a port earlier, or at the same cycle
+ * from a lower core index or from the same core earlier in program order.
+ */
+function mayGrant(arbitration: Arbitration, core: Core, q: number, start: number): boolean {
+  const dispatch = headDispatchCycle(core, q);
+  for (const other of arbitration.cores) {
+    for (const otherQueue of PORT_QUEUES) {
+      if (other === core && otherQueue === q) continue;
+      const bound = nextRequestBound(arbitration, other, otherQueue);
+      if (bound > start) continue;
+      if (bound < start) return false;
+      if (other.index < core.index) return false;
+      if (other.index === core.index && nextDispatchBound(arbitration, other, otherQueue) < dispatch) return false;
+    }
+  }
+  return true;
+}
+
+/** Lower bound on the start cycle of the next request from `core`'s queue `q`. */
+function nextRequestBound(arbitration: Arbitration, core: Core, q: number): number {
+  const index = core.index * 4 + q;
+  if (arbitration.pending[index]) return arbitration.requestStart[index];
+  const queue = core.queues[q];
+  if (queue.pending > 0) return Math.max(queue.freeAt, queue.dispatchCycles[queue.headSlot]);
+  return Math.max(queue.freeAt, futureDispatchCycle(arbitration, core));
+}
+
+/** Lower bound on the dispatch cycle of the next request from `core`'s queue `q`, for ties. */
+function nextDispatchBound(arbitration: Arbitration, core: Core, q: number): number {
+  const queue = core.queues[q];
+  if (queue.pending > 0) return queue.dispatchCycles[queue.headSlot];
+  return futureDispatchCycle(arbitration, core);
+}
+
+/** Lower bound on the dispatch cycle of `core`'s next instruction; Infinity once it can dispatch no more. */
+function futureDispatchCycle(arbitration: Arbitration, core: Core): number {
+  if (core.status === CoreStatus.Halted) return Infinity;
+  if (core.status === CoreStatus.Fencing && arbitration.blocked[core.index]?.kind === 'halt') return Infinity;
+  return core.dispatchCycle;
 }
 
 /** Dispatches one node of the program on `core`. */
@@ -114,10 +252,7 @@ function step(core: Core, context: RunContext): void {
       break;
     case NodeTag.Barrier:
       frame.pc += 1;
-      fence(core, context, node);
-      core.status = CoreStatus.AtBarrier;
-      core.barrierArrival = core.dispatchCycle;
-      core.waitingNode = node;
+      barrier(core, context, node);
       break;
     case NodeTag.Halt:
       halt(core, context, node);
@@ -142,11 +277,38 @@ function cycleLimitError(node: { instruction: Node['instruction'] }, core: Core,
   return runtimeError(node.instruction, core, `the run passed the cycle limit of ${context.limits.maxCycles} cycles here (raise it with --max-cycles)`);
 }
 
+/**
+ * Marks `core` blocked on `action` when a port request waits anywhere, because granting it may unblock
+ * the core; otherwise throws the deadlock error. Returns false so that callers can return it.
+ */
+function block(core: Core, context: RunContext, action: BlockedAction, reason: string): false {
+  const arbitration = arbitrationOf(context);
+  if (arbitration.pendingCount === 0) throw deadlockError(core, context, reason);
+  core.status = CoreStatus.Fencing;
+  arbitration.blocked[core.index] = action;
+  return false;
+}
+
+/** Retries what a blocked core waits for, after draining its queues; on success the core runs again. */
+function retryBlocked(core: Core, context: RunContext): void {
+  const arbitration = arbitrationOf(context);
+  const action = arbitration.blocked[core.index] as BlockedAction;
+  arbitration.blocked[core.index] = undefined;
+  core.status = CoreStatus.Running;
+  if (action.kind === 'enqueue') enqueue(core, action.op, context);
+  else if (action.kind === 'fence') fence(core, context, action.node as Node);
+  else if (action.kind === 'barrier') barrier(core, context, action.node as Node);
+  else halt(core, context, action.node);
+}
+
 function enqueue(core: Core, op: CompiledOp, context: RunContext): void {
   const queue = core.queues[op.queue];
   if (queue.full) {
     drain(core, context);
-    if (queue.full) throw deadlockError(core, context, `the ${QUEUE_NAMES[op.queue]} queue is full (${queue.depth} entries)`);
+    if (queue.full) {
+      block(core, context, { kind: 'enqueue', op }, `the ${QUEUE_NAMES[op.queue]} queue is full (${queue.depth} entries)`);
+      return;
+    }
   }
 
   // A slot is free again once its previous instruction started; the dispatcher waits for that.
@@ -171,41 +333,112 @@ function drain(core: Core, context: RunContext): void {
   }
 }
 
-/** Starts the head of queue `q` if its tokens are available; returns whether it started. */
+/**
+ * Starts the head of queue `q` if its tokens are available; returns whether it started. A `load` or
+ * `store` runs at once, so its values land in processing order as before, but its timing waits until
+ * its port request may be granted (`mayGrant`). Until then it stays at the head of its queue.
+ */
 function tryStart(core: Core, q: number, context: RunContext): boolean {
   const queue = core.queues[q];
   if (queue.pending === 0) return false;
   const slot = queue.headSlot;
   const op = queue.ops[slot] as CompiledOp;
+  const arbitration = arbitrationOf(context);
+  const index = core.index * 4 + q;
+  const result = context.result;
+
+  if (arbitration.pending[index]) {
+    if (arbitration.granted !== index) return false;
+    arbitration.pending[index] = 0;
+    arbitration.pendingCount -= 1;
+    const request = arbitration.requests[index] as PortRequest;
+    request.grant = Math.ceil(request.channel.commit(request.start, request.bytes));
+    finishStart(core, q, op, request, request.accesses, request.accesses.length, context);
+    return true;
+  }
+
   const waits = op.waits;
   for (let i = 0; i < waits.length; i++) {
     if (core.tokens[waits[i] * 4 + q].size === 0) return false;
   }
-
   const base = slot * MAX_ARGS;
-  const earliest = Math.max(queue.freeAt, queue.dispatchCycles[slot]);
-  let tokenCycle = 0;
-  let tokenFrom = -1;
+  const request = arbitration.requests[index] ?? newPortRequest();
+  arbitration.requests[index] = request;
+  request.earliest = Math.max(unitReadyCycle(queue, op, context), queue.dispatchCycles[slot]);
+  request.tokenCycle = 0;
+  request.tokenFrom = -1;
   for (let i = 0; i < waits.length; i++) {
     const cycle = core.tokens[waits[i] * 4 + q].pop();
-    if (cycle > tokenCycle) {
-      tokenCycle = cycle;
-      tokenFrom = waits[i];
+    if (cycle > request.tokenCycle) {
+      request.tokenCycle = cycle;
+      request.tokenFrom = waits[i];
     }
   }
-  const operandCycle = op.ready(core, queue.args, base);
-  const start = Math.max(earliest, tokenCycle, operandCycle);
+  request.operandCycle = op.ready(core, queue.args, base);
+  request.start = Math.max(request.earliest, request.tokenCycle, request.operandCycle);
 
-  const result = context.result;
   result.vectorDestination = -1;
   result.accessCount = 0;
-  op.execute(core, queue.args, base, start);
-  const grant = result.grantCycle;
-  const busyEnd = grant + result.busyCycles;
-  const end = busyEnd + result.conflictCycles;
-  const completion = end + result.latencyCycles;
+  op.execute(core, queue.args, base, request.start);
+  request.grant = result.grantCycle;
+  request.busyCycles = result.busyCycles;
+  request.conflictCycles = result.conflictCycles;
+  request.latencyCycles = result.latencyCycles;
+  request.vectorDestination = result.vectorDestination;
+
+  const reservation = takeReservation();
+  if (!reservation) {
+    finishStart(core, q, op, request, result.accesses, result.accessCount, context);
+    return true;
+  }
+  request.channel = reservation.channel;
+  request.bytes = reservation.bytes;
+  request.accesses = result.accesses.slice(0, result.accessCount).map((access) => ({ ...access }));
+  if (mayGrant(arbitration, core, q, request.start)) {
+    request.grant = Math.ceil(request.channel.commit(request.start, request.bytes));
+    finishStart(core, q, op, request, request.accesses, request.accesses.length, context);
+    return true;
+  }
+  arbitration.pending[index] = 1;
+  arbitration.pendingCount += 1;
+  arbitration.requestStart[index] = request.start;
+  return false;
+}
+
+/** Timing of a queue head between its execution and the end of its bookkeeping. */
+interface PortRequest {
+  start: number;
+  earliest: number;
+  tokenCycle: number;
+  tokenFrom: number;
+  operandCycle: number;
+  grant: number;
+  busyCycles: number;
+  conflictCycles: number;
+  latencyCycles: number;
+  vectorDestination: number;
+  /** Port and bytes of a `load` or `store`, committed when the request is granted. */
+  channel: Channel;
+  bytes: number;
+  accesses: TileAccess[];
+}
+
+const NO_CHANNEL = new Channel('none', 'none', 1);
+
+function newPortRequest(): PortRequest {
+  return { start: 0, earliest: 0, tokenCycle: 0, tokenFrom: -1, operandCycle: 0, grant: 0, busyCycles: 0, conflictCycles: 0, latencyCycles: 0, vectorDestination: -1, channel: NO_CHANNEL, bytes: 0, accesses: [] };
+}
+
+/** Records a started head's stalls, busy time, hazards and completion, and sends its tokens. */
+function finishStart(core: Core, q: number, op: CompiledOp, request: PortRequest, accesses: readonly TileAccess[], accessCount: number, context: RunContext): void {
+  const queue = core.queues[q];
+  const slot = queue.headSlot;
+  const { start, earliest, tokenCycle, tokenFrom, operandCycle, grant, busyCycles, conflictCycles } = request;
+  const busyEnd = grant + busyCycles;
+  const end = busyEnd + conflictCycles;
+  const completion = end + request.latencyCycles;
   if (completion > context.limits.maxCycles) throw cycleLimitError(op, core, context);
-  for (let i = 0; i < result.accessCount; i++) context.hazards.check(core.index, result.accesses[i], q, grant, completion, op.instruction);
+  for (let i = 0; i < accessCount; i++) context.hazards.check(core.index, accesses[i], q, grant, completion, op.instruction);
 
   // Waiting for a token sent by a DMA queue counts as waiting for DMA; anything else is a dependency.
   const unit = context.unitBase[core.index] + q;
@@ -215,21 +448,21 @@ function tryStart(core: Core, q: number, context: RunContext): boolean {
   }
   if (grant > start) record(context, unit, start, grant, 'bandwidth');
   const counters = context.counters.units[unit];
-  counters.busyCycles += result.busyCycles;
+  counters.busyCycles += busyCycles;
   counters.instructions += 1;
-  if (result.busyCycles > 0) {
+  if (busyCycles > 0) {
     context.counters.windows?.addInterval(unit, false, grant, busyEnd);
     context.trace?.busy(context.tracks[unit], grant, busyEnd, op.name, { location: op.location });
   }
-  if (result.conflictCycles > 0) record(context, unit, busyEnd, end, 'bank-conflict');
+  if (conflictCycles > 0) record(context, unit, busyEnd, end, 'bank-conflict');
 
-  queue.freeAt = end;
+  if (end > queue.freeAt) queue.freeAt = end;
   if (start > core.clock) core.clock = start;
   if (completion > queue.lastCompletion) queue.lastCompletion = completion;
   queue.startCycles[slot] = start;
   queue.ops[slot] = undefined;
   queue.started += 1;
-  if (result.vectorDestination >= 0) core.vectorReady[result.vectorDestination] = completion;
+  if (request.vectorDestination >= 0) core.vectorReady[request.vectorDestination] = completion;
 
   const signals = op.signals;
   for (let i = 0; i < signals.length; i++) {
@@ -239,7 +472,16 @@ function tryStart(core: Core, q: number, context: RunContext): boolean {
       throw runtimeError(op.instruction, core, `more than ${context.limits.maxPendingTokens} tokens from ${QUEUE_NAMES[q]} to ${QUEUE_NAMES[signals[i]]} were sent and never taken; check that every 'signal' has a matching 'wait'`);
     }
   }
-  return true;
+}
+
+/**
+ * Returns the earliest cycle at which the queue's unit can start `op`: when the unit is free. A
+ * preload into a double-buffered array only needs the previous instruction of its queue to have
+ * started, because it shifts into the shadow registers while the previous matmul runs.
+ */
+function unitReadyCycle(queue: Core['queues'][number], op: CompiledOp, context: RunContext): number {
+  if (op.instruction.kind !== 'preload' || !preloadOverlaps(context) || queue.started === 0) return queue.freeAt;
+  return queue.startCycles[(queue.started - 1) % queue.depth];
 }
 
 /** Adds a stall interval to the unit's counters, windows and trace. */
@@ -249,20 +491,32 @@ function record(context: RunContext, unit: number, start: number, end: number, c
   context.trace?.stall(context.tracks[unit], start, end, cause);
 }
 
-/** Waits until every queue of the core has drained and its results are written. */
-function fence(core: Core, context: RunContext, node: Node): void {
+/** Waits until every queue of the core has drained and its results are written; returns false while blocked. */
+function fence(core: Core, context: RunContext, node: Node, action: BlockedAction = { kind: 'fence', node }): boolean {
   drain(core, context);
-  if (!core.drained) throw deadlockError(core, context, `'${node.instruction.kind}' waits for the queues to drain`);
+  if (!core.drained) return block(core, context, action, `'${node.instruction.kind}' waits for the queues to drain`);
   const ready = core.lastCompletion;
   if (ready > core.dispatchCycle) {
     record(context, context.unitBase[core.index] + CONTROL_UNIT, core.dispatchCycle, ready, 'dependency');
     core.dispatchCycle = ready;
   }
+  return true;
+}
+
+/** Runs a fence, then makes the core wait at the barrier for the other cores. */
+function barrier(core: Core, context: RunContext, node: Node): void {
+  if (!fence(core, context, node, { kind: 'barrier', node })) return;
+  core.status = CoreStatus.AtBarrier;
+  core.barrierArrival = core.dispatchCycle;
+  core.waitingNode = node;
 }
 
 function halt(core: Core, context: RunContext, node: Node | undefined): void {
   drain(core, context);
-  if (!core.drained) throw deadlockError(core, context, node ? `'halt' waits for the queues to drain` : 'the program ended');
+  if (!core.drained) {
+    block(core, context, { kind: 'halt', node }, node ? `'halt' waits for the queues to drain` : 'the program ended');
+    return;
+  }
   core.status = CoreStatus.Halted;
   core.waitingNode = node;
 }
@@ -271,7 +525,7 @@ function halt(core: Core, context: RunContext, node: Node | undefined): void {
 function releaseBarrier(cores: Core[], context: RunContext): boolean {
   const waiting = cores.filter((core) => core.status === CoreStatus.AtBarrier);
   if (waiting.length === 0) return false;
-  if (cores.some((core) => core.status === CoreStatus.Running)) return false;
+  if (cores.some((core) => core.status === CoreStatus.Running || core.status === CoreStatus.Fencing)) return false;
 
   const halted = cores.find((core) => core.status === CoreStatus.Halted);
   if (halted) {

@@ -5,8 +5,9 @@ import { bufferGeometry } from './context.js';
 
 /**
  * Builds the validator's target from a machine: array size, buffer capacities in elements (see
- * bufferGeometry), vector registers and core count. Formats and methods are left to the executor,
- * which names the machine in its errors.
+ * bufferGeometry), vector registers and core count. Formats, methods and byte capacities are left to
+ * the machine check (arch-check.ts) and the executor, which name the machine in their errors.
+ * `formats` stays unset because it would apply to DRAM tensors too, not only to the matrix unit.
  */
 export function targetFromArch(arch: ArchConfig): TargetLimits {
   const geometry = bufferGeometry(arch);

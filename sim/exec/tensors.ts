@@ -29,26 +29,44 @@ function tensorError(tensor: ResolvedTensor, message: string): UserError {
 
 /**
  * Checks that the tensors fit the machine: the DRAM tensors in the off-chip memory, the host tensors
- * in host memory, and that host tensors have a host link to reach them.
+ * in host memory, and that host tensors have a host link to reach them. Throws a UserError with the
+ * first problem.
  */
 export function checkTensorCapacity(tensors: readonly ResolvedTensor[], arch: ArchConfig): void {
+  const [first] = tensorCapacityDiagnostics(tensors, arch);
+  if (first) throw new UserError('', 2, [first]);
+}
+
+/**
+ * Returns the errors of checkTensorCapacity: each host tensor without a host link, and the first
+ * tensor that overflows the DRAM and the host memory.
+ */
+export function tensorCapacityDiagnostics(tensors: readonly ResolvedTensor[], arch: ArchConfig): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (tensor: ResolvedTensor, message: string): void => {
+    diagnostics.push(tensor.span ? { severity: 'error', message, span: tensor.span } : { severity: 'error', message });
+  };
   let dramBytes = 0;
   let hostBytes = 0;
   for (const tensor of tensors) {
     const bytes = elementCount(tensor.shape) * elementBytes(parseFormat(tensor.format));
     if (tensor.placement === 'host') {
-      if (!arch.hostLink) throw tensorError(tensor, `tensor '${tensor.name}' is placed in host memory, but machine '${arch.name}' has no host link`);
+      if (!arch.hostLink) {
+        report(tensor, `tensor '${tensor.name}' is placed in host memory, but machine '${arch.name}' has no host link`);
+        continue;
+      }
       hostBytes += bytes;
-      if (hostBytes > arch.hostLink.hostCapacityBytes) {
-        throw tensorError(tensor, `host tensors need ${hostBytes} bytes up to '${tensor.name}', more than the ${arch.hostLink.hostCapacityBytes} bytes of host memory of machine '${arch.name}'`);
+      if (hostBytes > arch.hostLink.hostCapacityBytes && hostBytes - bytes <= arch.hostLink.hostCapacityBytes) {
+        report(tensor, `host tensors need ${hostBytes} bytes up to '${tensor.name}', more than the ${arch.hostLink.hostCapacityBytes} bytes of host memory of machine '${arch.name}'`);
       }
     } else {
       dramBytes += bytes;
-      if (dramBytes > arch.memory.capacityBytes) {
-        throw tensorError(tensor, `DRAM tensors need ${dramBytes} bytes up to '${tensor.name}', more than the ${arch.memory.capacityBytes} bytes of ${arch.memory.kind} memory of machine '${arch.name}'`);
+      if (dramBytes > arch.memory.capacityBytes && dramBytes - bytes <= arch.memory.capacityBytes) {
+        report(tensor, `DRAM tensors need ${dramBytes} bytes up to '${tensor.name}', more than the ${arch.memory.capacityBytes} bytes of ${arch.memory.kind} memory of machine '${arch.name}'`);
       }
     }
   }
+  return diagnostics;
 }
 
 /** Largest tensor, in elements, that the executor allocates when values are computed. */

@@ -4,18 +4,21 @@
  * pipeline. Shared off-chip bandwidth is arbitrated by `Channel`.
  */
 import type { SramConfig, VectorOpTiming } from '../arch/types.js';
-import { ceilCycles, dramTransferTiming, hostLinkTransferTiming, sramAccessTiming, type Block2d, type PacketLink, type StreamingMemory } from '../memory/index.js';
+import { dmaTransferTiming, type Block2d, type OffChipEndpoint } from '../memory/index.js';
 
 /**
- * One off-chip port shared by every core (DRAM, or one direction of the host link). Requests are
- * granted first come, first served in the order the executor processes them.
+ * One off-chip port shared by every core (DRAM, or one direction of the host link). The port serves
+ * transfers first come, first served by request cycle, ties by core index and then program order.
  *
- * NOTE: the executor processes instructions in dispatch order, not strictly in time order, so a
- * request may queue behind one that starts later in simulated time. Tokens bound how far decoupled
- * queues run ahead, which keeps the skew to a few tiles in the programs tested.
+ * A `load` or `store` calls `reserve` while it runs. That only notes the request and returns the
+ * grant the port would give it now. The scheduler commits requests in arbitration order with
+ * `commit`, which returns the final grant, once no earlier request can still arrive.
+ *
+ * NOTE: the instruction's per-window byte counts use the grant `reserve` returned, which is earlier
+ * than the final grant when a request with an earlier cycle is committed in between.
  */
 export class Channel {
-  /** Cycle at which the port finishes its last granted transfer (fractional). */
+  /** Cycle at which the port finishes its last committed transfer (fractional). */
   freeAt = 0;
 
   constructor(
@@ -24,12 +27,27 @@ export class Channel {
     readonly bytesPerCycle: number,
   ) {}
 
-  /** Reserves the port for `bytes` from `requestCycle` on and returns the grant cycle. */
+  /** Notes a request for `bytes` from `requestCycle` on and returns the grant cycle it would get now. */
   reserve(requestCycle: number, bytes: number): number {
+    lastReservation = { channel: this, bytes };
+    return Math.max(requestCycle, this.freeAt);
+  }
+
+  /** Occupies the port for `bytes` from `requestCycle` on, after the transfers committed before; returns the grant cycle. */
+  commit(requestCycle: number, bytes: number): number {
     const grant = Math.max(requestCycle, this.freeAt);
     this.freeAt = grant + bytes / this.bytesPerCycle;
     return grant;
   }
+}
+
+let lastReservation: { readonly channel: Channel; readonly bytes: number } | undefined;
+
+/** Returns and clears the request noted by the last `reserve` call, if any. */
+export function takeReservation(): { readonly channel: Channel; readonly bytes: number } | undefined {
+  const reservation = lastReservation;
+  lastReservation = undefined;
+  return reservation;
 }
 
 /** Timing of one DMA transfer, split the way the scheduler charges it. */
@@ -47,16 +65,16 @@ export interface DmaCost {
 }
 
 /** The off-chip side of a DMA: a burst memory or a packet link (sim/memory's models). */
-export type OffChipSide = { readonly kind: 'memory'; readonly memory: StreamingMemory } | { readonly kind: 'host-link'; readonly link: PacketLink };
+export type OffChipSide = OffChipEndpoint;
 
 /** Most alignment cases one DMA instruction remembers; a program rarely has more than a few. */
 const MAX_CACHED_ALIGNMENTS = 1024;
 
 /**
- * DMA timing of one instruction with sim/memory's models: off-chip streaming (bursts or packets),
- * the DMA engine and the banked SRAM form a pipeline, so the slowest stage sets the pace after the
- * off-chip latency. Shapes are fixed per instruction and only the alignment of the two start
- * addresses changes the result, so results are cached by alignment.
+ * DMA timing of one instruction from sim/memory's `dmaTransferTiming`: off-chip streaming (bursts
+ * or packets), the DMA engine and the banked SRAM form a pipeline, so the slowest stage sets the
+ * pace after the off-chip latency. Shapes are fixed per instruction and only the alignment of the
+ * two start addresses changes the result, so results are cached by alignment.
  */
 export class DmaCostModel {
   private readonly cache = new Map<number, DmaCost>();
@@ -91,33 +109,22 @@ export class DmaCostModel {
   }
 
   private compute(offChipByte: number, sramByte: number): DmaCost {
-    const offChipBlock = { ...this.offChipBlock, baseAddress: offChipByte };
-    let offChipBytes: number;
-    let streamCycles: number;
-    let latencyCycles: number;
-    if (this.offChip.kind === 'memory') {
-      const timing = dramTransferTiming(this.offChip.memory, offChipBlock);
-      offChipBytes = timing.transferredBytes;
-      latencyCycles = timing.cycles === 0 ? 0 : this.offChip.memory.latencyCycles;
-      streamCycles = timing.cycles - latencyCycles;
-    } else {
-      const timing = hostLinkTransferTiming(this.offChip.link, offChipBlock);
-      offChipBytes = timing.linkBytes;
-      latencyCycles = timing.cycles === 0 ? 0 : this.offChip.link.latencyCycles;
-      streamCycles = timing.cycles - latencyCycles;
-    }
-
-    const payloadBytes = offChipBlock.rows * offChipBlock.cols * offChipBlock.elementBytes;
-    const engineCycles = ceilCycles(payloadBytes / this.engineBytesPerCycle);
-    const sram = sramAccessTiming(this.sram, { ...this.sramBlock, baseAddress: sramByte });
-    const busyCycles = Math.max(1, streamCycles, engineCycles);
+    const timing = dmaTransferTiming({
+      offChip: this.offChip,
+      offChipBlock: { ...this.offChipBlock, baseAddress: offChipByte },
+      sram: this.sram,
+      sramBlock: { ...this.sramBlock, baseAddress: sramByte },
+      engineBytesPerCycle: this.engineBytesPerCycle,
+    });
+    // The port and the engine hold the queue; the SRAM's surplus over them is a bank-conflict stall.
+    const busyCycles = Math.max(1, timing.offChipStreamCycles, timing.engineCycles);
     return {
-      offChipBytes,
+      offChipBytes: timing.offChipBytes,
       busyCycles,
-      sramExtraCycles: Math.max(0, sram.cycles - busyCycles),
-      bankConflictCycles: sram.conflictCycles,
-      sramWordAccesses: sram.wordAccesses,
-      latencyCycles,
+      sramExtraCycles: Math.max(0, timing.sramCycles - busyCycles),
+      bankConflictCycles: timing.sramConflictCycles,
+      sramWordAccesses: timing.sramWordAccesses,
+      latencyCycles: timing.latencyCycles,
     };
   }
 }

@@ -6,7 +6,8 @@
  * unit for ceil(length / lanes) × interval cycles, and its result is ready the operation kind's
  * latency later (sim/vector's latency + groups × interval in total). An operation that reads a register waits until that register's result is ready
  * (a `dependency` stall). `vload` and `vstore` occupy the unit for the cycles the SRAM needs to move
- * the bytes at its full bank width.
+ * the bytes at its full bank width. Those bytes are the `vstore`'s `fmt=` format, and for `vload`
+ * the format the data was written in (sram.ts).
  */
 import type {
   Instruction,
@@ -24,6 +25,7 @@ import type { VectorOp } from '../arch/types.js';
 import { encode, parseFormat, productValue, roundToFormat } from '../numerics/index.js';
 import type { RunContext } from './context.js';
 import { effectiveMethod, noteAccess, runtimeError, type CompiledOp, type Core, type OpBase } from './ops.js';
+import { ACCUMULATOR, bufferFormats, byteRangeError, checkByteRange, SCRATCHPAD } from './sram.js';
 import { sramAccesses, sramVectorCycles, vectorBusyCycles } from './timing.js';
 
 /** Timing kind of each vector instruction; moves, negation and fills use the `add` pipeline. */
@@ -92,7 +94,9 @@ function compileVLoad(base: OpBase, instruction: VLoadInstruction, context: RunC
   const scratchpad = instruction.src.buffer === 'scratchpad';
   const sram = scratchpad ? context.arch.core.scratchpad : context.arch.core.accumulator;
   const capacity = scratchpad ? context.scratchpadElements : context.accumulatorElements;
-  const bytes = scratchpad ? context.scratchpadElementBytes : context.accumulatorElementBytes;
+  const buffer = scratchpad ? SCRATCHPAD : ACCUMULATOR;
+  const formats = bufferFormats(context);
+  const readRange = { endByte: 0, format: '' };
   const registerLength = context.arch.core.vectorRegisters.lengthElements;
   const dst = instruction.dst;
   const reference = context.values === 'reference';
@@ -109,15 +113,18 @@ function compileVLoad(base: OpBase, instruction: VLoadInstruction, context: RunC
     execute(core, args, at, start) {
       const length = args[at];
       const from = args[at + 1];
+      // The bytes read are those of the format the data was written in.
+      const bytes = formats.widestBytes(core.index, buffer, from, 1, length, length, readRange);
+      if (readRange.endByte > sram.capacityBytes) throw byteRangeError(instruction, core, instruction.src.buffer, sram.capacityBytes, readRange.format, bytes, from, 1, length, readRange.endByte);
       setResult(context, start, sramVectorCycles(sram, length * bytes), 1, dst);
       noteAccess(context, scratchpad, from, 1, length, length, false);
       const slot = counters.sram[context.sramSlots[core.index * 2 + (scratchpad ? 0 : 1)]];
       slot.readBytes += length * bytes;
       slot.readAccesses += sramAccesses(sram, 1, length * bytes);
       if (!withValues) return;
-      const buffer = core.onChip(scratchpad, from + length);
+      const values = core.onChip(scratchpad, from + length);
       const registers = core.vectorRegisters as Float64Array;
-      for (let l = 0; l < length; l++) registers[dst * registerLength + l] = reference ? buffer[from + l] : Math.fround(buffer[from + l]);
+      for (let l = 0; l < length; l++) registers[dst * registerLength + l] = reference ? values[from + l] : Math.fround(values[from + l]);
     },
   };
 }
@@ -129,6 +136,9 @@ function compileVStore(base: OpBase, instruction: VStoreInstruction, context: Ru
   const capacity = scratchpad ? context.scratchpadElements : context.accumulatorElements;
   const format = parseFormat(instruction.format);
   const bytes = Math.ceil(format.widthBits / 8);
+  const buffer = scratchpad ? SCRATCHPAD : ACCUMULATOR;
+  const formats = bufferFormats(context);
+  const formatId = formats.idOf(format.name);
   const registerLength = context.arch.core.vectorRegisters.lengthElements;
   const src = instruction.src;
   const saturate = instruction.saturate;
@@ -140,8 +150,11 @@ function compileVStore(base: OpBase, instruction: VStoreInstruction, context: Ru
   return {
     ...base,
     capture(core, args, at) {
-      args[at] = core.vectorLength;
-      args[at + 1] = vectorAddress(instruction, core, address(core.env), core.vectorLength, capacity, instruction.dst.buffer);
+      const length = core.vectorLength;
+      const to = vectorAddress(instruction, core, address(core.env), length, capacity, instruction.dst.buffer);
+      checkByteRange(instruction, core, instruction.dst.buffer, sram.capacityBytes, format.name, bytes, to, 1, length, length);
+      args[at] = length;
+      args[at + 1] = to;
     },
     ready: (core) => core.vectorReady[src],
     execute(core, args, at, start) {
@@ -149,15 +162,16 @@ function compileVStore(base: OpBase, instruction: VStoreInstruction, context: Ru
       const to = args[at + 1];
       setResult(context, start, sramVectorCycles(sram, length * bytes), 0, -1);
       noteAccess(context, scratchpad, to, 1, length, length, true);
+      formats.mark(core.index, buffer, formatId, to, 1, length, length);
       const slot = counters.sram[context.sramSlots[core.index * 2 + (scratchpad ? 0 : 1)]];
       slot.writeBytes += length * bytes;
       slot.writeAccesses += sramAccesses(sram, 1, length * bytes);
       if (!withValues) return;
-      const buffer = core.onChip(scratchpad, to + length);
+      const values = core.onChip(scratchpad, to + length);
       const registers = core.vectorRegisters as Float64Array;
       for (let l = 0; l < length; l++) {
         const value = registers[src * registerLength + l];
-        buffer[to + l] = reference ? value : round.get(value);
+        values[to + l] = reference ? value : round.get(value);
       }
     },
   };

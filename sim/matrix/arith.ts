@@ -64,7 +64,10 @@ export function buildArithmetic(formatName: string, methodName: string, accumula
       dotKernel,
     };
   }
-  return { product: fastProductFunction(format, method, options), add, dotKernel };
+  // An fp32 accumulator adds a product of at most 25 significant bits with one Math.fround, because
+  // a double has 53 >= 2·25 + 2 bits, so rounding first to double never changes the fp32 result.
+  const fp32Add = accFormat.widthBits === 32 && productPrecisionBits(format, method) <= 25;
+  return { product: fastProductFunction(format, method, options), add: fp32Add ? (acc, value) => Math.fround(acc + value) : add, dotKernel };
 }
 
 const scratch = new ArrayBuffer(4);
@@ -73,34 +76,63 @@ const scratchF32 = new Float32Array(scratch);
 
 /**
  * Returns the numerics core's product function, with a fast path in front of it for the L-Mul and
- * Mitchell adders on bf16 and fp32. When both operands are normal and the adder result stays inside the
- * normal range, the result is itself a bit pattern of the format, so reinterpreting it as fp32 gives
- * the MAC-form value. Every other case goes to the general function.
+ * Mitchell adders on IEEE-style formats of up to 32 bits (fp16, bf16, fp32). With both operands
+ * normal, the adder result r = |a| + |b| − K read with a widened exponent is the MAC-form product:
+ * one fp32 reinterpretation while its exponent fits fp32, otherwise (2^m + mantissa) times a power of
+ * two from a table. A zero or subnormal operand next to a finite one gives a zero with the XOR sign.
+ * Infinities and NaNs go to the core's function.
  */
 function fastProductFunction(format: FloatFormat, method: MethodName, options: MulOptions): (a: number, b: number) => number {
   const slow = makeProductFunction(format, method, options);
   const adder = method === 'lmul' || method === 'mitchell';
-  const ieee8BitExponent = format.nanStyle === 'ieee' && format.expBits === 8 && format.bias === 127;
-  if (!adder || !ieee8BitExponent || (format.manBits !== 7 && format.manBits !== 23)) return slow;
+  if (!adder || format.nanStyle !== 'ieee' || format.widthBits > 32 || format.expBits > 8) return slow;
 
   const constant = lmulConstant(format, method === 'mitchell' ? 0 : (options.offsetLsbs ?? defaultOffsetLsbs(format.manBits)));
-  // A bf16 pattern shifted left by 16 is the fp32 pattern of the same value.
-  const shift = format.manBits === 7 ? 16 : 0;
-  const expMask = format.manBits === 7 ? 0x7f80 : 0x7f800000;
-  const magnitudeMask = format.manBits === 7 ? 0x7fff : 0x7fffffff;
-  const signMask = format.manBits === 7 ? 0x8000 : 0x80000000;
-  const minNormal = 2 ** format.manBits;
-  const maxFinite = format.maxFiniteBits;
+  const manScale = 2 ** format.manBits;
+  const expMask = (2 ** format.expBits - 1) * manScale;
+  const magnitudeMask = format.signMask - 1;
+  const signShift = format.widthBits - 1;
+  // Adding `rebias` turns the result into fp32 exponent and mantissa fields; shifting aligns the mantissa.
+  const rebias = (127 - format.bias) * manScale;
+  const shift = 23 - format.manBits;
+  const minFp32 = manScale;
+  const endFp32 = 255 * manScale;
+
+  // Powers 2^(E − bias − m) for every exponent field E that two normal operands can produce.
+  const minField = Math.floor((2 * manScale - constant) / manScale);
+  const maxField = Math.floor((2 * (expMask - 1) - constant) / manScale);
+  const powers = new Float64Array(maxField - minField + 1);
+  for (let field = minField; field <= maxField; field++) powers[field - minField] = 2 ** (field - format.bias - format.manBits);
+
   return (a, b) => {
-    const expA = a & expMask;
-    const expB = b & expMask;
-    const result = (a & magnitudeMask) + (b & magnitudeMask) - constant;
-    if (expA !== 0 && expB !== 0 && expA !== expMask && expB !== expMask && result >= minNormal && result <= maxFinite) {
-      scratchU32[0] = ((result | ((a ^ b) & signMask)) << shift) >>> 0;
+    const x = a | 0;
+    const y = b | 0;
+    const expX = x & expMask;
+    const expY = y & expMask;
+    if (expX === expMask || expY === expMask) return slow(a, b);
+    const negative = ((x ^ y) >>> signShift) & 1;
+    if (expX === 0 || expY === 0) return negative ? -0 : 0;
+
+    const result = (x & magnitudeMask) + (y & magnitudeMask) - constant;
+    const shifted = result + rebias;
+    if (shifted >= minFp32 && shifted < endFp32) {
+      scratchU32[0] = ((shifted << shift) | (negative << 31)) >>> 0;
       return scratchF32[0];
     }
-    return slow(a, b);
+    const field = Math.floor(result / manScale);
+    const value = (manScale + result - field * manScale) * powers[field - minField];
+    return negative ? -value : value;
   };
+}
+
+/**
+ * Significant bits of the widest finite MAC-form product of a method on a format: the adders give
+ * m + 1, the formula m + 2 (the offset can carry into one more bit) and the exact product 2·(m + 1).
+ */
+function productPrecisionBits(format: FloatFormat, method: MethodName): number {
+  if (method === 'exact') return 2 * (format.manBits + 1);
+  if (method === 'lmul-formula') return format.manBits + 2;
+  return format.manBits + 1;
 }
 
 /** Number of bits that differ between two bit patterns of up to 32 bits. */

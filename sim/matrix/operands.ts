@@ -2,13 +2,14 @@
  * Checked, resolved view of a tile's operands and accumulator, shared by both fidelities.
  */
 import type { Dataflow } from '../arch/types.js';
-import type { AccumulateMode, OperandBits, TileParams } from './types.js';
+import type { AccumulateMode, OperandBits, StationaryBuffers, TileParams } from './types.js';
 
 export interface TileOperands {
   readonly dataflow: Dataflow;
   readonly rows: number;
   readonly cols: number;
   readonly pipelineLatencyCycles: number;
+  readonly stationaryBuffers: StationaryBuffers;
   readonly m: number;
   readonly k: number;
   readonly n: number;
@@ -56,6 +57,7 @@ export function resolveOperands(params: TileParams): TileOperands {
     rows: array.rows,
     cols: array.cols,
     pipelineLatencyCycles: array.pipelineLatencyCycles ?? 0,
+    stationaryBuffers: array.stationaryBuffers ?? 1,
     m,
     k,
     n,

@@ -22,7 +22,9 @@ export interface PeRunResult {
 /**
  * Simulates a tile cycle by cycle and writes its results into the accumulator.
  * Weight- and input-stationary share one routine: the stationary matrix S sits in the PEs (S(r, c))
- * and the streaming matrix X enters row r from the left, token t carrying X(t, r).
+ * and the streaming matrix X enters row r from the left, token t carrying X(t, r). Each PE has a
+ * shadow register on the load shift chain and the multiplier's stationary register. With two
+ * stationary buffers the chain loads the next fold while the current one streams.
  */
 export function simulateTilePe(operands: TileOperands, arithmetic: MacArithmetic): PeRunResult {
   if (operands.dataflow === 'output-stationary') return simulateOutputStationary(operands, arithmetic);
@@ -41,8 +43,12 @@ function simulateStationary(op: TileOperands, arithmetic: MacArithmetic): PeRunR
   const sr = op.k;
   const sc = weightStationary ? op.n : op.m;
   const t = weightStationary ? op.m : op.n;
+  const rowFolds = Math.ceil(sr / rows);
+  const folds = rowFolds * Math.ceil(sc / cols);
+  const doubleBuffered = op.stationaryBuffers === 2;
 
-  const loadShift = new Uint32Array(size);
+  // `shadow` is the load shift chain, one register per PE; `weight` is the multiplier's stationary input.
+  const shadow = new Uint32Array(size);
   const weight = new Uint32Array(size);
   const streamBits = new Uint32Array(size);
   const token = new Int32Array(size).fill(-1);
@@ -53,81 +59,103 @@ function simulateStationary(op: TileOperands, arithmetic: MacArithmetic): PeRunR
   let toggles = 0;
   const countToggles = op.countToggles;
 
-  for (let colStart = 0; colStart < sc; colStart += cols) {
+  // One load cycle of fold `fold`: the shadow chain shifts down one row and the top row takes a row of
+  // the fold's stationary operand, bottom row first, so after `rows` steps row r contains the fold's row r.
+  const shiftIn = (fold: number, step: number): void => {
+    const rowStart = (fold % rowFolds) * rows;
+    const colStart = Math.floor(fold / rowFolds) * cols;
+    const usedRows = Math.min(rows, sr - rowStart);
     const usedCols = Math.min(cols, sc - colStart);
-    for (let rowStart = 0; rowStart < sr; rowStart += rows) {
-      const usedRows = Math.min(rows, sr - rowStart);
-      const firstChunk = rowStart === 0;
+    shadow.copyWithin(cols, 0, size - cols);
+    const sourceRow = rows - 1 - step;
+    for (let c = 0; c < cols; c++) {
+      shadow[c] = sourceRow < usedRows && c < usedCols ? stationaryBits(op, weightStationary, rowStart + sourceRow, colStart + c) : 0;
+    }
+  };
 
-      // Load phase: the stationary operand shifts down from the top edge, bottom row first, one row
-      // per cycle. After `rows` cycles, row r of the shift register contains row r of the fold.
+  // With two buffers the first fold's load is the only one the array waits for.
+  if (doubleBuffered) {
+    for (let step = 0; step < rows; step++) {
+      shiftIn(0, step);
+      cycles++;
+      peCycles += size;
+    }
+  }
+
+  for (let fold = 0; fold < folds; fold++) {
+    const rowStart = (fold % rowFolds) * rows;
+    const colStart = Math.floor(fold / rowFolds) * cols;
+    const usedRows = Math.min(rows, sr - rowStart);
+    const usedCols = Math.min(cols, sc - colStart);
+    const firstChunk = rowStart === 0;
+
+    // Load phase of a single-buffered array: the array idles while the fold's operand shifts in.
+    if (!doubleBuffered) {
       for (let step = 0; step < rows; step++) {
-        for (let r = rows - 1; r >= 1; r--) {
-          const base = r * cols;
-          for (let c = 0; c < cols; c++) loadShift[base + c] = loadShift[base - cols + c];
-        }
-        const sourceRow = rows - 1 - step;
-        for (let c = 0; c < cols; c++) {
-          loadShift[c] = sourceRow < usedRows && c < usedCols ? stationaryBits(op, weightStationary, rowStart + sourceRow, colStart + c) : 0;
-        }
+        shiftIn(fold, step);
         cycles++;
         peCycles += size;
       }
+    }
 
-      // The multiplier's stationary input latches the loaded value at the end of the load phase.
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          const index = r * cols + c;
-          if (countToggles && r < usedRows && c < usedCols) toggles += hammingDistance(weight[index], loadShift[index]);
-          weight[index] = loadShift[index];
-        }
+    // Every multiplier's stationary input latches the shadow register at once, after the previous
+    // fold's last product.
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const index = r * cols + c;
+        if (countToggles && r < usedRows && c < usedCols) toggles += hammingDistance(weight[index], shadow[index]);
+        weight[index] = shadow[index];
       }
+    }
+    const nextFold = doubleBuffered && fold + 1 < folds ? fold + 1 : -1;
 
-      // Stream phase: token t enters row r at stream cycle t + r and reaches column c one cycle per
-      // column later, where the partial sum from above meets it. The fold ends when all t tokens of
-      // every column, padding columns included, have left the bottom row.
-      let emitted = 0;
-      const expected = t * cols;
-      for (let s = 0; emitted < expected; s++) {
-        for (let r = rows - 1; r >= 0; r--) {
-          const rowUsed = r < usedRows;
-          const edgeToken = s - r >= 0 && s - r < t ? s - r : -1;
-          const edgeBits = edgeToken >= 0 && rowUsed ? streamingBits(op, weightStationary, edgeToken, rowStart + r) : 0;
-          for (let c = cols - 1; c >= 0; c--) {
-            const index = r * cols + c;
-            const incomingToken = c === 0 ? edgeToken : token[index - 1];
-            token[index] = incomingToken;
-            if (incomingToken >= 0) {
-              const incomingBits = c === 0 ? edgeBits : streamBits[index - 1];
-              const sumAbove = r === 0 ? 0 : partialSum[index - cols];
-              if (rowUsed && c < usedCols) {
-                if (countToggles) toggles += hammingDistance(streamBits[index], incomingBits);
-                // A is always the first operand, since a method need not be commutative.
-                const aOperand = weightStationary ? incomingBits : weight[index];
-                const bOperand = weightStationary ? weight[index] : incomingBits;
-                const value = table ? table[(aOperand << 8) | bOperand] : product(aOperand, bOperand);
-                partialSum[index] = add(sumAbove, value);
-              } else {
-                partialSum[index] = sumAbove;
-              }
-              streamBits[index] = incomingBits;
+    // Stream phase: token t enters row r at stream cycle t + r and reaches column c one cycle per
+    // column later, where the partial sum from above meets it. The fold ends when all t tokens of
+    // every column, padding columns included, have left the bottom row. With two buffers the next
+    // fold's operand shifts into the shadow chain during the first `rows` cycles; the phase lasts
+    // rows + cols + t − 2 >= rows cycles, so the load always completes in time.
+    let emitted = 0;
+    const expected = t * cols;
+    for (let s = 0; emitted < expected; s++) {
+      if (nextFold >= 0 && s < rows) shiftIn(nextFold, s);
+      for (let r = rows - 1; r >= 0; r--) {
+        const rowUsed = r < usedRows;
+        const edgeToken = s - r >= 0 && s - r < t ? s - r : -1;
+        const edgeBits = edgeToken >= 0 && rowUsed ? streamingBits(op, weightStationary, edgeToken, rowStart + r) : 0;
+        for (let c = cols - 1; c >= 0; c--) {
+          const index = r * cols + c;
+          const incomingToken = c === 0 ? edgeToken : token[index - 1];
+          token[index] = incomingToken;
+          if (incomingToken >= 0) {
+            const incomingBits = c === 0 ? edgeBits : streamBits[index - 1];
+            const sumAbove = r === 0 ? 0 : partialSum[index - cols];
+            if (rowUsed && c < usedCols) {
+              if (countToggles) toggles += hammingDistance(streamBits[index], incomingBits);
+              // A is always the first operand, since a method need not be commutative.
+              const aOperand = weightStationary ? incomingBits : weight[index];
+              const bOperand = weightStationary ? weight[index] : incomingBits;
+              const value = table ? table[(aOperand << 8) | bOperand] : product(aOperand, bOperand);
+              partialSum[index] = add(sumAbove, value);
+            } else {
+              partialSum[index] = sumAbove;
+            }
+            streamBits[index] = incomingBits;
 
-              if (r === rows - 1) {
-                emitted++;
-                if (c < usedCols) {
-                  const outRow = weightStationary ? incomingToken : colStart + c;
-                  const outCol = weightStationary ? colStart + c : incomingToken;
-                  mergeResult(op, add, outRow, outCol, partialSum[index], firstChunk);
-                }
+            if (r === rows - 1) {
+              emitted++;
+              if (c < usedCols) {
+                const outRow = weightStationary ? incomingToken : colStart + c;
+                const outCol = weightStationary ? colStart + c : incomingToken;
+                mergeResult(op, add, outRow, outCol, partialSum[index], firstChunk);
               }
             }
           }
         }
-        cycles++;
-        peCycles += size;
       }
-      token.fill(-1);
+      cycles++;
+      peCycles += size;
     }
+    token.fill(-1);
   }
   return { cycles: cycles + op.pipelineLatencyCycles, operandToggleBits: toggles, peCycles };
 }

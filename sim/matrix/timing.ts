@@ -1,7 +1,8 @@
 /**
  * Closed-form timing of one GEMM tile on a systolic array, following SCALE-Sim's analytical model
  * (Samajdar et al., "SCALE-Sim: Systolic CNN Accelerator Simulator", arXiv 1811.02883). A fold takes
- * 2·R + C + T − 2 cycles on an R×C array, and folds run one after the other.
+ * 2·R + C + T − 2 cycles on an R×C array, and folds run one after the other. Double-buffered
+ * stationary operands shorten every fold by R and add R once.
  */
 import type { Dataflow } from '../arch/types.js';
 import type { ArrayShape, TileTiming } from './types.js';
@@ -43,6 +44,10 @@ export function mapTile(dataflow: Dataflow, m: number, k: number, n: number): { 
  * corner. Output-stationary spends R + C − 2 cycles of skew, T streaming cycles and R cycles shifting
  * the results out. Both sum to 2R + C + T − 2. A ragged fold (fewer than R or C used) costs as much
  * as a full one, as in SCALE-Sim, because operands and results still cross the whole array.
+ *
+ * With two stationary buffers, fold f + 1's operand shifts into the shadow registers during fold f's
+ * first R streaming cycles, and every PE switches to it at once when fold f's last product is done.
+ * Only the first fold's load is exposed, so a stationary tile takes R + F·(R + C + T − 2) cycles.
  */
 export function tileTiming(array: ArrayShape, m: number, k: number, n: number): TileTiming {
   checkShape(array, m, k, n);
@@ -53,28 +58,33 @@ export function tileTiming(array: ArrayShape, m: number, k: number, n: number): 
   const macs = m * k * n;
 
   if (macs === 0) {
-    return { cycles: 0, fillCycles: 0, steadyCycles: 0, drainCycles: 0, folds: 0, rowFolds: 0, colFolds: 0, cyclesPerFold: 0, macs: 0, peUtilization: 0 };
+    return { cycles: 0, fillCycles: 0, steadyCycles: 0, drainCycles: 0, folds: 0, rowFolds: 0, colFolds: 0, cyclesPerFold: 0, firstLoadCycles: 0, macs: 0, peUtilization: 0 };
   }
 
   const rowFolds = Math.ceil(sr / rows);
   const colFolds = Math.ceil(sc / cols);
   const folds = rowFolds * colFolds;
-  const cyclesPerFold = 2 * rows + cols + t - 2;
 
   const stationary = array.dataflow !== 'output-stationary';
-  const fillPerFold = stationary ? rows + (rows - 1) : rows - 1 + (cols - 1);
+  const overlappedLoads = stationary && array.stationaryBuffers === 2;
+  // Every fold loads its own stationary operand unless the shadow registers hide the load.
+  const loadPerFold = stationary && !overlappedLoads ? rows : 0;
+  const firstLoadCycles = overlappedLoads ? rows : 0;
+  const fillPerFold = stationary ? loadPerFold + (rows - 1) : rows - 1 + (cols - 1);
   const drainPerFold = stationary ? cols - 1 : rows;
+  const cyclesPerFold = fillPerFold + t + drainPerFold;
 
-  const cycles = folds * cyclesPerFold + pipelineLatencyCycles;
+  const cycles = firstLoadCycles + folds * cyclesPerFold + pipelineLatencyCycles;
   return {
     cycles,
-    fillCycles: folds * fillPerFold,
+    fillCycles: firstLoadCycles + folds * fillPerFold,
     steadyCycles: folds * t,
     drainCycles: folds * drainPerFold + pipelineLatencyCycles,
     folds,
     rowFolds,
     colFolds,
     cyclesPerFold,
+    firstLoadCycles,
     macs,
     peUtilization: macs / (rows * cols * cycles),
   };
@@ -89,4 +99,6 @@ function checkShape(array: ArrayShape, m: number, k: number, n: number): void {
   }
   const latency = array.pipelineLatencyCycles ?? 0;
   if (!Number.isSafeInteger(latency) || latency < 0) throw new RangeError(`pipelineLatencyCycles must be a non-negative integer, got ${latency}`);
+  const buffers = array.stationaryBuffers ?? 1;
+  if (buffers !== 1 && buffers !== 2) throw new RangeError(`stationaryBuffers must be 1 or 2, got ${buffers}`);
 }

@@ -11,11 +11,21 @@ export interface ArrayShape {
   readonly dataflow: Dataflow;
   /** Cycles added once per tile after the last result leaves the array; 0 when absent. */
   readonly pipelineLatencyCycles?: number;
+  /**
+   * Registers per PE for the stationary operand: 1 (default) loads each fold's operand while the
+   * array is idle, as SCALE-Sim does; 2 shifts the next fold's operand into a shadow register while
+   * the current fold streams. Output-stationary arrays ignore it.
+   */
+  readonly stationaryBuffers?: StationaryBuffers;
 }
+
+/** Allowed numbers of stationary-operand registers per processing element. */
+export type StationaryBuffers = 1 | 2;
 
 /**
  * Closed-form timing of one GEMM tile, C[M×N] += A[M×K] · B[K×N], on one array with no memory stalls.
- * `cycles = folds × (2·rows + cols + T − 2) + pipelineLatencyCycles`; see docs/simulator.md for the mapping.
+ * `cycles = firstLoadCycles + folds × cyclesPerFold + pipelineLatencyCycles`; see docs/simulator.md
+ * for the mapping and the fold cost per dataflow and buffer count.
  */
 export interface TileTiming {
   readonly cycles: number;
@@ -29,8 +39,16 @@ export interface TileTiming {
   /** Folds along the array's rows and along its columns; `folds = rowFolds × colFolds`. */
   readonly rowFolds: number;
   readonly colFolds: number;
-  /** Cycles of one fold, the same for every fold: `2·rows + cols + T − 2`. */
+  /**
+   * Cycles of one fold, the same for every fold: `2·rows + cols + T − 2`, or `rows + cols + T − 2` for
+   * a stationary dataflow with two stationary buffers, whose next load overlaps the fold.
+   */
   readonly cyclesPerFold: number;
+  /**
+   * Cycles loading the first fold's stationary operand before any fold starts: `rows` with two
+   * stationary buffers, otherwise 0 because every fold includes its own load.
+   */
+  readonly firstLoadCycles: number;
   /** Useful multiply-accumulates: M·K·N. */
   readonly macs: number;
   /** macs / (rows · cols · cycles), from 0 to 1. */

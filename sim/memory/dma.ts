@@ -17,7 +17,10 @@ export interface DmaTransfer {
   /** Layout of the data in off-chip or host memory. */
   readonly offChipBlock: Block2d;
   readonly sram: BankedSram;
-  /** Layout of the data in the SRAM; must hold as many bytes as offChipBlock. */
+  /**
+   * Layout of the data in the SRAM: as many bytes as offChipBlock, or as many elements of another
+   * size when the transfer converts formats.
+   */
   readonly sramBlock: Block2d;
   /** Peak bytes per cycle of the DMA engine doing the transfer. */
   readonly engineBytesPerCycle: number;
@@ -33,6 +36,7 @@ export interface DmaTiming {
   readonly sramCycles: number;
   /** The stage that set the pace (the first of equal ones in the order off-chip, engine, SRAM). */
   readonly bound: DmaBound;
+  /** Bytes of the off-chip block; the engine's cycles are payloadBytes / engineBytesPerCycle. */
   readonly payloadBytes: number;
   /** Bytes that crossed the off-chip interface: whole bursts, or payload plus packet overhead. */
   readonly offChipBytes: number;
@@ -43,8 +47,11 @@ export interface DmaTiming {
 /** Computes the cycles of one DMA transfer in either direction; the model is symmetric. */
 export function dmaTransferTiming(transfer: DmaTransfer): DmaTiming {
   const payloadBytes = blockBytes(transfer.offChipBlock);
-  if (blockBytes(transfer.sramBlock) !== payloadBytes) {
-    throw new RangeError(`DMA blocks differ in size: ${payloadBytes} bytes off chip, ${blockBytes(transfer.sramBlock)} bytes in SRAM`);
+  const sramBytes = blockBytes(transfer.sramBlock);
+  const offChipElements = transfer.offChipBlock.rows * transfer.offChipBlock.cols;
+  const sramElements = transfer.sramBlock.rows * transfer.sramBlock.cols;
+  if (sramBytes !== payloadBytes && sramElements !== offChipElements) {
+    throw new RangeError(`DMA blocks differ in size: ${payloadBytes} bytes in ${offChipElements} elements off chip, ${sramBytes} bytes in ${sramElements} elements in SRAM`);
   }
   if (!(transfer.engineBytesPerCycle > 0)) throw new RangeError(`engineBytesPerCycle must be positive, got ${transfer.engineBytesPerCycle}`);
 

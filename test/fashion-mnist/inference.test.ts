@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../common/errors.js';
 import { loadArch } from '../../sim/arch/index.js';
 import { SplitMix32 } from '../../sim/exec/index.js';
 import { encode, gemm, parseFormat, roundToFormat, type MethodName } from '../../sim/numerics/index.js';
-import { DEFAULT_MACHINE_FILE, NUMERIC_CONFIGS, runInference } from '../../workloads/fashion-mnist/inference.js';
+import { checkMachineFor, DEFAULT_MACHINE_FILE, NUMERIC_CONFIGS, runInference } from '../../workloads/fashion-mnist/inference.js';
 import { hostLogits } from '../../workloads/fashion-mnist/host.js';
 import { loadWeights } from '../../workloads/fashion-mnist/model.js';
 
@@ -91,8 +92,15 @@ describe('runInference', () => {
   });
 
   it('rejects a machine without fp32 accumulators', () => {
-    expect(() => runInference(pixels, IMAGES, NUMERIC_CONFIGS[3], { arch: loadArch('edge-npu') })).toThrow(UserError);
-    expect(() => runInference(pixels, IMAGES, NUMERIC_CONFIGS[3], { arch: loadArch('edge-npu') })).toThrow(/accumulator format is fp16, not fp32/);
+    // edge-npu runs e4m3-exact. The fixture edge-npu-fp16 differs from it only in its fp16 accumulator.
+    const fp16Accumulator = loadArch(join(import.meta.dirname, '..', 'sim', 'fixtures', 'edge-npu-fp16.yaml'));
+    const config = NUMERIC_CONFIGS.find((candidate) => candidate.name === 'e4m3-exact')!;
+
+    expect(() => checkMachineFor(loadArch('edge-npu'), config)).not.toThrow();
+    expect(() => runInference(pixels, IMAGES, config, { arch: fp16Accumulator })).toThrow(UserError);
+    expect(() => runInference(pixels, IMAGES, config, { arch: fp16Accumulator })).toThrow(
+      "machine 'edge-npu-fp16' cannot run configuration 'e4m3-exact': its accumulator format is fp16, not fp32",
+    );
   });
 
   it('rejects weights too large for the scratchpad', () => {

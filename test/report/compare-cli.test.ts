@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tile.lasm');
+// The tile of FIXTURE accumulated in fp16, and a machine that accumulates in fp16 to run it on.
+const FP16_FIXTURE = join(import.meta.dirname, 'fixtures', 'tile-fp16.lasm');
+const FP16_ACCUMULATOR_ARCH = join(import.meta.dirname, '..', 'sim', 'fixtures', 'edge-npu-fp16.yaml');
 const directory = mkdtempSync(join(tmpdir(), 'lmulsim-compare-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -18,8 +21,8 @@ interface MethodJson {
   savingVsExact: number | null;
 }
 
-async function compareJson(args: readonly string[]): Promise<MethodJson[]> {
-  const result = await runCli(['compare', FIXTURE, '--json', ...args]);
+async function compareJson(args: readonly string[], program = FIXTURE): Promise<MethodJson[]> {
+  const result = await runCli(['compare', program, '--json', ...args]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const parsed = JSON.parse(result.stdout) as { methods: MethodJson[] };
@@ -58,8 +61,19 @@ describe('compare --json', () => {
     for (const entry of methods) expect(entry.pjPerMac).toBeCloseTo(entry.energyPj / 4096, 9);
   });
 
-  it('gives exact a small nonzero error', async () => {
+  it('gives exact zero error in fp32', async () => {
     const [exact, lmul] = await compareJson(['--methods', 'exact,lmul']);
+
+    // Every partial sum of the fixture's e4m3 products fits the fp32 significand, so exact equals fp64.
+    expect(exact.maxRelError).toBe(0);
+    expect(exact.meanRelError).toBe(0);
+    expect(lmul.maxRelError).toBeGreaterThan(0);
+    expect(lmul.meanRelError).toBeGreaterThan(0);
+    expect(lmul.meanRelError).toBeLessThanOrEqual(lmul.maxRelError);
+  });
+
+  it('gives exact a small nonzero error in fp16', async () => {
+    const [exact, lmul] = await compareJson(['--arch', FP16_ACCUMULATOR_ARCH, '--methods', 'exact,lmul'], FP16_FIXTURE);
 
     // e4m3 inputs and an fp16 accumulator: only accumulation rounding (2^-11 per add) separates exact from fp64.
     expect(exact.maxRelError).toBeGreaterThan(0);
@@ -204,7 +218,7 @@ describe('compare errors', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("'lmull'");
-    expect(result.stderr).toContain("Did you mean 'lmul'?");
+    expect(result.stderr).toContain("did you mean 'lmul'?");
     expect(result.stdout).toBe('');
   });
 

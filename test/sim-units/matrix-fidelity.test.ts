@@ -65,6 +65,7 @@ const tileCase = fc.record({
   dataflow: fc.constantFrom(...DATAFLOWS),
   mode: fc.constantFrom('accumulate' as const, 'overwrite' as const),
   latency: fc.integer({ min: 0, max: 3 }),
+  buffers: fc.constantFrom(1 as const, 2 as const),
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
 });
 
@@ -91,7 +92,7 @@ describe('matrix fidelities', () => {
           // Initial accumulator entries are small integers, which every accumulator format represents exactly.
           const initial = Float64Array.from({ length: c.m * c.n }, () => random(9) - 4);
           const params = (acc: Float64Array): TileParams => ({
-            array: { rows: c.rows, cols: c.cols, dataflow: c.dataflow, pipelineLatencyCycles: c.latency },
+            array: { rows: c.rows, cols: c.cols, dataflow: c.dataflow, pipelineLatencyCycles: c.latency, stationaryBuffers: c.buffers },
             m: c.m,
             k: c.k,
             n: c.n,
@@ -127,10 +128,10 @@ describe('matrix fidelities', () => {
   it('larger tiles agree', () => {
     const random = generator(99);
     for (const dataflow of DATAFLOWS) {
-      for (const [rows, cols, m, k, n] of [[8, 6, 20, 19, 17], [16, 16, 33, 40, 9], [3, 7, 1, 50, 30]]) {
+      for (const [rows, cols, m, k, n, buffers] of [[8, 6, 20, 19, 17, 1], [16, 16, 33, 40, 9, 1], [3, 7, 1, 50, 30, 1], [8, 6, 20, 19, 17, 2], [3, 7, 1, 50, 30, 2]] as const) {
         const a = Uint8Array.from({ length: m * k }, () => random(256));
         const b = Uint8Array.from({ length: k * n }, () => random(256));
-        const params = (acc: Float64Array): TileParams => ({ array: { rows, cols, dataflow }, m, k, n, a, b, acc, mode: 'accumulate', format: 'e5m2', method: 'lmul', accumulatorFormat: 'bf16', countToggles: true });
+        const params = (acc: Float64Array): TileParams => ({ array: { rows, cols, dataflow, stationaryBuffers: buffers }, m, k, n, a, b, acc, mode: 'accumulate', format: 'e5m2', method: 'lmul', accumulatorFormat: 'bf16', countToggles: true });
         const tileAcc = new Float64Array(m * n).fill(1);
         const peAcc = new Float64Array(m * n).fill(1);
 

@@ -1,0 +1,182 @@
+/**
+ * Static check of a validated program against a machine: what the validator's TargetLimits cannot
+ * express. It reports, with the instruction's location and what the machine supports:
+ * - a `matmul` method whose datapath (exact or lmul) the matrix unit lacks;
+ * - a `matmul` input format (`in=`) that the matrix unit does not list;
+ * - a `matmul` accumulation format (`out=`) other than the machine's accumulator format, wider or
+ *   narrower, because the matrix unit adds in that format only;
+ * - a `load` or `vstore` whose bytes end past its buffer's capacity, for every value the loop
+ *   indices and `core` can take (addresses that depend on scalar registers are checked at run time
+ *   only);
+ * - tensors that do not fit the machine's DRAM or host memory, or host tensors without a host link.
+ * The executor stops at the first of these problems when a program skips this check, except a
+ * `matmul` `out=` format, which it runs as written.
+ */
+import type { Diagnostic } from '../../common/diagnostic.js';
+import { MULTIPLIER_METHODS, type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
+import { bounds, type Interval, type IntervalEnv } from '../../isa/resolve.js';
+import type { ArchConfig } from '../arch/types.js';
+import { parseFormat } from '../numerics/index.js';
+import { datapathOf } from './matrix-ops.js';
+import { elementBytes, tensorCapacityDiagnostics } from './tensors.js';
+
+export interface MachineCheckOptions {
+  /**
+   * True when a run replaces every matmul's method (`run --method`, `compare --methods`). The
+   * program's own methods are then not checked; the caller checks the replacements.
+   */
+  readonly methodsReplaced?: boolean;
+}
+
+/** Returns an error diagnostic for every mismatch between `program` and `arch`, in program order. */
+export function checkProgramOnMachine(program: ResolvedProgram, arch: ArchConfig, options: MachineCheckOptions = {}): Diagnostic[] {
+  const checker = new MachineChecker(arch, options);
+  checker.block(program.body, arch.core.vectorRegisters.lengthElements);
+  return [...tensorCapacityDiagnostics(program.tensors, arch), ...checker.diagnostics];
+}
+
+/** Methods that run on each datapath, for "the machine supports" lists. */
+function methodsOf(arch: ArchConfig): string[] {
+  return MULTIPLIER_METHODS.filter((method) => arch.core.matrix.datapaths.includes(datapathOf(method)));
+}
+
+class MachineChecker {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly indices: (Interval | undefined)[] = [];
+  private readonly env: IntervalEnv;
+  private readonly accumulatorFormat: string;
+
+  constructor(
+    private readonly arch: ArchConfig,
+    private readonly options: MachineCheckOptions,
+  ) {
+    this.env = { indices: this.indices, cores: arch.coreCount };
+    this.accumulatorFormat = arch.core.matrix.accumulatorFormat;
+  }
+
+  /**
+   * Checks a block entered with vector length `entryLength` (undefined when unknown) and returns the
+   * vector length after it. A block with jumps may run its instructions in any order, so every vector
+   * access in it is checked with the largest length the block can set.
+   */
+  block(instructions: readonly Instruction[], entryLength: number | undefined): number | undefined {
+    const jumps = instructions.some((instruction) => instruction.kind === 'jump' || instruction.kind === 'branch');
+    let length = jumps ? maxLength(entryLength, largestVectorLength(instructions, this.env)) : entryLength;
+    for (const instruction of instructions) {
+      switch (instruction.kind) {
+        case 'loop':
+          length = this.loop(instruction, length);
+          break;
+        case 'vsetlen': {
+          const range = bounds(instruction.length, this.env);
+          const high = range ? range.high : undefined;
+          length = jumps ? maxLength(length, high) : high;
+          break;
+        }
+        case 'matmul':
+          this.matmul(instruction);
+          break;
+        case 'load':
+          this.load(instruction);
+          break;
+        case 'vstore':
+          this.vstore(instruction, length);
+          break;
+        default:
+          break;
+      }
+    }
+    return length;
+  }
+
+  private loop(instruction: LoopInstruction, entryLength: number | undefined): number | undefined {
+    const count = bounds(instruction.count, this.env);
+    this.indices[instruction.depth] = count && count.high >= 1 ? { low: 0, high: count.high - 1 } : undefined;
+    // A later iteration starts with the length the previous one left, so the body may start with any length it sets.
+    const length = maxLength(entryLength, largestVectorLength(instruction.body, this.env));
+    const after = this.block(instruction.body, length);
+    this.indices[instruction.depth] = undefined;
+    return maxLength(entryLength, after);
+  }
+
+  private matmul(instruction: MatmulInstruction): void {
+    const matrix = this.arch.core.matrix;
+    if (!this.options.methodsReplaced && !matrix.datapaths.includes(datapathOf(instruction.method))) {
+      this.error(
+        instruction,
+        `matmul method '${instruction.method}' runs on the ${datapathOf(instruction.method)} datapath, which the matrix unit of machine '${this.arch.name}' lacks; ` +
+          `the machine supports: ${methodsOf(this.arch).map((method) => `method=${method}`).join(', ')}`,
+      );
+    }
+    if (!matrix.inputFormats.includes(instruction.inputFormat)) {
+      this.error(
+        instruction,
+        `matmul input format '${instruction.inputFormat}' is not an input format of the matrix unit of machine '${this.arch.name}'; ` +
+          `the machine supports: ${matrix.inputFormats.map((format) => `in=${format}`).join(', ')}`,
+      );
+    }
+    if (instruction.accumulateFormat !== this.accumulatorFormat) {
+      this.error(
+        instruction,
+        `matmul accumulates in ${instruction.accumulateFormat} (its out= format, fp32 when absent), but the matrix unit of machine '${this.arch.name}' ` +
+          `accumulates in ${this.accumulatorFormat}; the machine supports: out=${this.accumulatorFormat}`,
+        'an out= format wider or narrower than the machine\'s accumulator format is rejected, because the matrix unit adds in that format only',
+      );
+    }
+  }
+
+  private load(instruction: LoadInstruction): void {
+    const rows = instruction.transpose ? instruction.src.cols : instruction.src.rows;
+    const cols = instruction.transpose ? instruction.src.rows : instruction.src.cols;
+    this.writeBytes(instruction, instruction.format, rows, cols, instruction.dst.rowStride);
+  }
+
+  private vstore(instruction: VStoreInstruction, length: number | undefined): void {
+    if (length !== undefined) this.writeBytes(instruction, instruction.format, 1, length, length);
+  }
+
+  /** Reports an on-chip write of `format` whose last byte can lie past its buffer's capacity. */
+  private writeBytes(instruction: LoadInstruction | VStoreInstruction, format: string, rows: number, cols: number, rowStride: number): void {
+    if (rows === 0 || cols === 0) return;
+    const range = bounds(instruction.dst.address, this.env);
+    if (!range) return;
+    const buffer = instruction.dst.buffer;
+    const bytes = elementBytes(parseFormat(format));
+    const capacity = buffer === 'scratchpad' ? this.arch.core.scratchpad.capacityBytes : this.arch.core.accumulator.capacityBytes;
+    const endByte = (range.high + (rows - 1) * rowStride + cols) * bytes;
+    if (endByte <= capacity) return;
+    const shape = rows === 1 ? `${cols} element${cols === 1 ? '' : 's'}` : `a ${rows}×${cols} tile`;
+    const at = range.low === range.high ? `at element ${range.high}` : `at elements up to ${range.high}`;
+    this.error(
+      instruction,
+      `${buffer} write out of range: ${shape} of ${format} ${at} ends at byte ${endByte - 1}, past the ${capacity}-byte ${buffer} of machine '${this.arch.name}'; ` +
+        `the machine supports: bytes 0 to ${capacity - 1}`,
+      `addresses count elements of the access's format, so element a of ${format} starts at byte a × ${bytes}`,
+    );
+  }
+
+  private error(instruction: Instruction, message: string, hint?: string): void {
+    this.diagnostics.push(hint ? { severity: 'error', message, span: instruction.span, hint } : { severity: 'error', message, span: instruction.span });
+  }
+}
+
+function maxLength(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return Math.max(a, b);
+}
+
+/**
+ * Returns the largest vector length that the `vsetlen` instructions of `instructions` and their
+ * nested loops can set: 0 when there are none, undefined when one is unknown.
+ */
+function largestVectorLength(instructions: readonly Instruction[], env: IntervalEnv): number | undefined {
+  let largest = 0;
+  for (const instruction of instructions) {
+    let high: number | undefined = 0;
+    if (instruction.kind === 'vsetlen') high = bounds(instruction.length, env)?.high;
+    else if (instruction.kind === 'loop') high = largestVectorLength(instruction.body, { indices: [], cores: env.cores });
+    if (high === undefined) return undefined;
+    largest = Math.max(largest, high);
+  }
+  return largest;
+}
