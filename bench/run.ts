@@ -56,11 +56,24 @@ function writeBenchmarksPage(measured: string): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = args.filter((arg) => !arg.startsWith('--'));
+  const suites = await Promise.all(SUITES.map((load) => load()));
+  const names = suites.map((suite) => suite.name);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: npm run bench -- [--write] [SUITE...]\nsuites: ${names.join(', ')}\n--write replaces the measured block of docs/benchmarks.md\n`);
+    return;
+  }
+  const unknownOption = args.find((arg) => arg.startsWith('-') && arg !== '--write');
+  const only = args.filter((arg) => !arg.startsWith('-'));
+  const unknownSuite = only.find((name) => !names.includes(name));
+  if (unknownOption !== undefined || unknownSuite !== undefined) {
+    const what = unknownOption !== undefined ? `unknown option '${unknownOption}'` : `unknown suite '${unknownSuite}'`;
+    process.stderr.write(`error: ${what}; the suites are ${names.join(', ')}, and --write is the only option\n`);
+    process.exitCode = 1;
+    return;
+  }
   const sections = [`## Machine\n\n${describeMachine()}\n`];
   process.stdout.write(`${sections[0]}\n`);
-  for (const load of SUITES) {
-    const suite = await load();
+  for (const suite of suites) {
     if (only.length > 0 && !only.includes(suite.name)) continue;
     const section = await suite.run();
     sections.push(section);

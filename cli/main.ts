@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { renderDiagnostic } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../common/errors.js';
 import { registerCommands } from './commands/index.js';
-import { colorWanted, makeContext, processIo, type CliContext, type CliIo } from './io.js';
+import { colorWanted, fileSystemReason, makeContext, processIo, type CliContext, type CliIo } from './io.js';
+import { rejectCombination, rejectNegationConflicts } from './options.js';
 
 /** Exit status for a bug in lmulsim itself (an uncaught exception). */
 export const EXIT_INTERNAL = 3;
@@ -39,12 +40,14 @@ export function buildProgram(io: CliIo): { program: Command; context: () => CliC
     return cached;
   };
   registerCommands(program, context);
+  rejectNegationConflicts(program);
+  program.hook('preAction', () => rejectCombination(program, 'quiet', 'verbose'));
   return { program, context };
 }
 
 /**
  * Runs the CLI on `argv` (without the node and script names) and returns the exit status:
- * 0 success, 1 usage or configuration error, 2 invalid input, 3 internal error.
+ * 0 success, 1 usage error (EXIT_USAGE), 2 invalid input (EXIT_INVALID_INPUT), 3 internal error.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const { program, context } = buildProgram(io);
@@ -56,35 +59,26 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
-const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a component of the path is not a directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'it already exists',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the name is too long',
-};
-
 /**
  * Describes a Node.js file-system error on a path the user gave (an output file, a trace, a
  * directory) in one sentence. Returns undefined for any other error, which stays an internal error.
  */
 function describeFileSystemError(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
-  const { code, path, syscall } = error as NodeJS.ErrnoException;
-  if (code === undefined || path === undefined || !(code in FILE_SYSTEM_REASONS)) return undefined;
+  const { path, syscall } = error as NodeJS.ErrnoException;
+  const reason = fileSystemReason(error);
+  if (path === undefined || reason === undefined) return undefined;
   const action = syscall === 'open' || syscall === 'write' || syscall === 'rename' || syscall === 'mkdir' ? 'write' : 'access';
-  return `cannot ${action} '${path}': ${FILE_SYSTEM_REASONS[code]}; check the path and that its directory exists and is writable`;
+  return `cannot ${action} '${path}': ${reason}; check the path and that its directory exists and is writable`;
 }
 
 function reportError(error: unknown, io: CliIo, context: () => CliContext): number {
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and version requests end with code 0.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error.exitCode === 0) return 0;
+    // An argument parser rejected a value, which is invalid input like any other bad value.
+    return error.code === 'commander.invalidArgument' ? EXIT_INVALID_INPUT : EXIT_USAGE;
   }
   if (error instanceof UserError) {
     const ctx = context();

@@ -1,8 +1,15 @@
 import type { Diagnostic } from './diagnostic.js';
 
-/** Exit status for a usage or configuration error: an unknown option, a missing argument or an invalid machine file. */
+/**
+ * Exit status for a command line of the wrong shape: an unknown command or option, a missing
+ * argument or required option, an extra argument, or options that cannot be combined.
+ */
 export const EXIT_USAGE = 1;
-/** Exit status for invalid input: a bad value, program, data or cost file. */
+/**
+ * Exit status for invalid input: an option or argument value that is out of range or names nothing
+ * known, an input file that is missing or invalid (program, machine, cost model, CSV), or an output
+ * path that cannot be written.
+ */
 export const EXIT_INVALID_INPUT = 2;
 
 /**

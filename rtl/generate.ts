@@ -3,7 +3,8 @@
  * source with the requested top module, optionally wrapped in pipeline registers.
  */
 import { UserError } from '../common/errors.js';
-import { FP32, parseFormat, type FloatFormat } from '../sim/numerics/formats.js';
+import { parseChoiceOption, parseFormatOption } from '../cli/options.js';
+import { FP32, type FloatFormat } from '../sim/numerics/formats.js';
 import { ADDER_KINDS, type AdderKind } from './adders.js';
 import { MULTIPLIER_KINDS, type MultiplierKind } from './multipliers.js';
 import { fpaddBody } from './units/fpadd.js';
@@ -62,16 +63,12 @@ export interface UnitRequest {
   readonly saturate?: boolean;
 }
 
-function choose<T extends string>(option: string, value: string, choices: readonly T[]): T {
-  const found = choices.find((choice) => choice === value.trim().toLowerCase());
-  if (found === undefined) throw new UserError(`invalid value '${value}' for ${option}: expected one of ${choices.join(', ')}`);
-  return found;
-}
+const choose = parseChoiceOption;
 
 /** Validates a request; throws UserError (exit 2) naming the bad value and the accepted ones. */
 export function resolveUnitSpec(request: UnitRequest): UnitSpec {
   const unit = choose('--unit', request.unit, UNITS);
-  const format = parseFormat(request.format);
+  const format = parseFormatOption('--format', request.format);
   const method = resolveMethod(unit, request.method);
   const adder = choose('--adder', request.adder ?? 'rca', ADDER_KINDS);
   const multiplier = choose('--multiplier', request.multiplier ?? 'dadda', MULTIPLIER_KINDS);

@@ -5,13 +5,13 @@
  */
 import os from 'node:os';
 import type { Command } from 'commander';
-import { closestMatch } from '../../common/diagnostic.js';
-import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
+import { loadCostModel } from '../../costmodels/index.js';
+import { loadArch } from '../../sim/arch/index.js';
 import { accuracyTable, type AccuracyRow } from '../../workloads/fashion-mnist/accuracy.js';
 import { DEFAULT_DATA_DIRECTORY } from '../../workloads/fashion-mnist/dataset.js';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MACHINE_FILE, NUMERIC_CONFIGS, type NumericConfig } from '../../workloads/fashion-mnist/inference.js';
 import type { CliContext } from '../io.js';
-import { parseChoiceOption, parseIntegerOption } from '../options.js';
+import { parseChoiceList, parseChoiceOption, parseIntegerOption } from '../options.js';
 
 /** Workloads the command accepts. */
 const WORKLOADS = ['fashion-mnist'] as const;
@@ -49,17 +49,8 @@ export function register(program: Command, context: () => CliContext): void {
 }
 
 function parseConfigs(text: string): NumericConfig[] {
-  const configs: NumericConfig[] = [];
-  for (const item of text.split(',').map((part) => part.trim())) {
-    const config = NUMERIC_CONFIGS.find((candidate) => candidate.name === item.toLowerCase());
-    if (!config) {
-      const names = NUMERIC_CONFIGS.map((candidate) => candidate.name);
-      const suggestion = closestMatch(item, names);
-      throw new UserError(`invalid configuration '${item}' in --configs: expected a comma-separated list of ${names.join(', ')}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`, EXIT_INVALID_INPUT);
-    }
-    if (!configs.includes(config)) configs.push(config);
-  }
-  return configs;
+  const names = parseChoiceList('--configs', text, NUMERIC_CONFIGS.map((config) => config.name), 'configuration', 'merge');
+  return names.map((name) => NUMERIC_CONFIGS.find((config) => config.name === name) as NumericConfig);
 }
 
 async function runAccuracy(ctx: CliContext, workload: string, options: AccuracyCommandOptions): Promise<void> {
@@ -68,16 +59,21 @@ async function runAccuracy(ctx: CliContext, workload: string, options: AccuracyC
   const limit = options.limit === undefined ? TEST_IMAGES : parseIntegerOption('--limit', options.limit, 1, TEST_IMAGES);
   const batchSize = options.batch === undefined ? DEFAULT_BATCH_SIZE : parseIntegerOption('--batch', options.batch, 1, TEST_IMAGES);
   const jobs = options.jobs === undefined ? Math.min(os.availableParallelism(), configs.length + 1) : parseIntegerOption('--jobs', options.jobs, 1, 64);
+  const arch = options.arch ?? DEFAULT_MACHINE_FILE;
+  const node = options.node ?? '45nm';
+  // Loaded here only to reject a bad --arch or --node before the images are classified.
+  loadArch(arch);
+  loadCostModel(node);
 
   const started = Date.now();
   const rows = await accuracyTable({
     configs,
     limit,
-    arch: options.arch ?? DEFAULT_MACHINE_FILE,
+    arch,
     batchSize,
     jobs,
     dataDirectory: options.data ?? DEFAULT_DATA_DIRECTORY,
-    node: options.node ?? '45nm',
+    node,
   });
   const seconds = (Date.now() - started) / 1000;
   if (options.json) {

@@ -4,12 +4,11 @@
  * against fp64 attention on the unrounded inputs.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../common/errors.js';
-import { METHOD_NAMES, parseMethod, tryParseFormat, type FloatFormat, type MethodName } from '../../sim/numerics/index.js';
+import { METHOD_NAMES, tryParseFormat, type FloatFormat } from '../../sim/numerics/index.js';
 import { attentionErrorTable, CHANNEL_LOG_SIGMA, generateAttentionInputs, type AttentionErrorRow } from '../../workloads/attention-numerics.js';
 import { findModel, headDim } from '../../workloads/llm/index.js';
 import type { CliContext } from '../io.js';
-import { parseIntegerOption } from '../options.js';
+import { parseChoiceList, parseIntegerOption } from '../options.js';
 
 /** Operand formats of the study: the fp8 and 16-bit formats that L-Mul is proposed for. */
 const STUDY_FORMATS = ['e4m3', 'e5m2', 'bf16', 'fp16'] as const;
@@ -39,38 +38,20 @@ export function register(program: Command, context: () => CliContext): void {
     .action((options: AttentionNumericsOptions) => attentionNumericsCommand(context(), options));
 }
 
-function splitList(option: string, text: string, accepted: readonly string[]): string[] {
-  const items = text.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  if (items.length === 0) throw new UserError(`invalid value '${text}' for ${option}: expected a comma-separated list of ${accepted.join(', ')}`);
-  return items;
-}
-
+/** Parses --formats: study formats by name or alias (float16 for fp16), each once. */
 function parseFormats(text: string): FloatFormat[] {
-  const formats = splitList('--formats', text, STUDY_FORMATS).map((name) => {
-    const format = tryParseFormat(name.toLowerCase());
-    if (!format || !(STUDY_FORMATS as readonly string[]).includes(format.name)) {
-      throw new UserError(`invalid format '${name}' for --formats: expected a comma-separated list of ${STUDY_FORMATS.join(', ')}`);
-    }
-    return format;
-  });
-  return [...new Map(formats.map((format) => [format.name, format])).values()];
-}
-
-function parseMethods(text: string): MethodName[] {
-  const methods = splitList('--methods', text, METHOD_NAMES).map((name) => {
-    if (!(METHOD_NAMES as readonly string[]).includes(name.toLowerCase())) {
-      throw new UserError(`invalid method '${name}' for --methods: expected a comma-separated list of ${METHOD_NAMES.join(', ')}`);
-    }
-    return parseMethod(name.toLowerCase());
-  });
-  return [...new Set(methods)];
+  const items = text.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  // Aliases become canonical names first; parseChoiceList then checks, deduplicates and suggests.
+  const canonical = items.map((item) => tryParseFormat(item)?.name ?? item).join(',');
+  const names = parseChoiceList('--formats', items.length === 0 ? text : canonical, STUDY_FORMATS, 'format', 'merge');
+  return names.map((name) => tryParseFormat(name) as FloatFormat);
 }
 
 function attentionNumericsCommand(ctx: CliContext, options: AttentionNumericsOptions): void {
   const config = findModel(options.model);
   const seqTokens = parseIntegerOption('--seq', options.seq, 1, MAX_SEQ_TOKENS);
   const formats = parseFormats(options.formats);
-  const methods = parseMethods(options.methods);
+  const methods = parseChoiceList('--methods', options.methods, METHOD_NAMES, 'method', 'merge');
   const seed = parseIntegerOption('--seed', options.seed, 0, 0xffffffff);
   const dim = headDim(config);
 

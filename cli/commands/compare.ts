@@ -10,8 +10,9 @@ import { loadCostModel } from '../../costmodels/index.js';
 import { comparisonNotes, formatTextTable, methodSummaries, reportExtension, runComparison, writeReport, type CompareReport } from '../../report/index.js';
 import { loadArch, type ArchConfig } from '../../sim/arch/index.js';
 import { datapathOf } from '../../sim/exec/index.js';
-import { METHOD_NAMES, parseMethod, type MethodName } from '../../sim/numerics/index.js';
+import { METHOD_NAMES, type MethodName } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
+import { checkOutputFile, parseChoiceList } from '../options.js';
 import { loadProgramForArch } from '../program.js';
 import { DEFAULT_ARCH } from './run.js';
 
@@ -46,21 +47,7 @@ export function register(program: Command, context: () => CliContext): void {
 
 /** Parses --methods: known names, no repeats, at least one. */
 export function parseMethodList(text: string): MethodName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (names.length === 0) throw new UserError(`invalid value '${text}' for --methods: expected a comma-separated list of ${METHOD_NAMES.join(', ')}`, EXIT_INVALID_INPUT);
-  const methods: MethodName[] = [];
-  for (const name of names) {
-    let method: MethodName;
-    try {
-      method = parseMethod(name);
-    } catch (error) {
-      if (error instanceof UserError) throw new UserError(`invalid value '${text}' for --methods: ${error.message}`, EXIT_INVALID_INPUT);
-      throw error;
-    }
-    if (methods.includes(method)) throw new UserError(`invalid value '${text}' for --methods: '${method}' is listed twice`, EXIT_INVALID_INPUT);
-    methods.push(method);
-  }
-  return methods;
+  return parseChoiceList('--methods', text, METHOD_NAMES, 'method', 'reject');
 }
 
 /** Throws a UserError when the machine's matrix unit lacks the datapath of one of `methods`. */
@@ -77,14 +64,17 @@ function checkDatapaths(arch: ArchConfig, methods: readonly MethodName[]): void 
 }
 
 async function compareCommand(ctx: CliContext, file: string, options: CompareCommandOptions): Promise<void> {
-  // Check every option before the slow work starts.
+  // Check every option, and that the report can be written, before the slow work starts.
   const methods = parseMethodList(options.methods);
-  if (options.report !== undefined) reportExtension(options.report);
+  if (options.report !== undefined) {
+    reportExtension(options.report);
+    checkOutputFile('report', options.report);
+  }
   const arch = loadArch(options.arch);
   checkDatapaths(arch, methods);
   const model = loadCostModel(options.node);
 
-  const checked = loadProgramForArch(ctx, file, arch);
+  const checked = loadProgramForArch(ctx, file, arch, { methodsReplaced: true });
 
   const progress = new DelayedProgress(ctx.io.stderrIsTty && !ctx.quiet);
   let report: CompareReport;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { UserError } from '../../common/errors.js';
-import { decode, encode, formatBits, parseFormat, type FloatFormat } from '../../sim/numerics/index.js';
+import { EXIT_USAGE, UserError } from '../../common/errors.js';
+import { decode, encode, formatBits, type FloatFormat } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
+import { givenOptions, parseFormatOption } from '../options.js';
 
 interface ConvertOptions {
   readonly format: string;
@@ -21,11 +22,14 @@ export function register(program: Command, context: () => CliContext): void {
     .option('--decode', 'read the values as hex bit patterns and print their values', false)
     .option('--json', 'print a JSON object instead of text', false)
     .argument('<values...>', 'decimal numbers (1.5, -2e-3, inf, nan; put -- before -inf), or hex patterns with --decode')
-    .action((values: string[], options: ConvertOptions) => runConvert(context(), values, options));
+    .action((values: string[], options: ConvertOptions, command: Command) => runConvert(context(), values, options, command));
 }
 
-function runConvert(ctx: CliContext, values: readonly string[], options: ConvertOptions): void {
-  const format = parseFormat(options.format);
+function runConvert(ctx: CliContext, values: readonly string[], options: ConvertOptions, command: Command): void {
+  if (options.decode && givenOptions(command, ['saturate']).length > 0) {
+    throw new UserError('--saturate and --no-saturate do not apply to --decode, which reads bit patterns without rounding: drop them', EXIT_USAGE);
+  }
+  const format = parseFormatOption('--format', options.format);
   const saturate = options.saturate ?? format.saturateByDefault;
 
   // Parse every value before printing anything, so that a bad value leaves no partial output.

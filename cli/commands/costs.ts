@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { UserError } from '../../common/errors.js';
+import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { CELL_TYPES, loadCostModel, overrideNames, unitCost, type CostModel, type UnitCost, type UnitName } from '../../costmodels/index.js';
+import { tryParseFormat } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
+import { didYouMean, rejectOptions } from '../options.js';
 
 interface CostsOptions {
   readonly node: string;
@@ -29,7 +31,7 @@ export function parseSettings(settings: readonly string[]): Record<string, numbe
   for (const setting of settings) {
     const equals = setting.indexOf('=');
     const name = equals > 0 ? setting.slice(0, equals).trim() : '';
-    if (name === '') throw new UserError(`invalid --set '${setting}': expected NAME=VALUE, for example gate.FA.energyFj=6.5`);
+    if (name === '') throw new UserError(`invalid value '${setting}' for --set: expected NAME=VALUE, for example gate.FA.energyFj=6.5`);
     const text = setting.slice(equals + 1).trim();
     const value = /^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(value)) throw new UserError(`invalid value '${text}' for --set ${name}: expected a non-negative number`);
@@ -86,10 +88,20 @@ export function register(program: Command, context: () => CliContext): void {
     .option('--set <name=value>', 'replace one cost-model number, in the unit its name states (repeatable; see --list-parameters)', collectSetting, [])
     .option('--list-parameters', 'print the names --set accepts, each with its current value and unit, tab-separated', false)
     .option('--json', 'print {"units":[{unit, format, energyPj, areaGe, depth, cells, ...}]} instead of a table', false)
-    .action((options: CostsOptions) => runCosts(context(), options));
+    .action((options: CostsOptions, command: Command) => runCosts(context(), options, command));
 }
 
-function runCosts(ctx: CliContext, options: CostsOptions): void {
+/** Checks --format: a floating-point format that the cost model prices, or int8, int16 or int32. */
+function checkFormat(text: string): void {
+  const lower = text.trim().toLowerCase();
+  if (INT_FORMATS.includes(lower) || tryParseFormat(lower) !== undefined) return;
+  const accepted = [...FLOAT_FORMATS, ...INT_FORMATS];
+  throw new UserError(`invalid value '${text}' for --format: expected ${accepted.join(', ')} or eXmY${didYouMean(text, accepted)}`, EXIT_INVALID_INPUT);
+}
+
+function runCosts(ctx: CliContext, options: CostsOptions, command: Command): void {
+  if (options.listParameters) rejectOptions(command, ['format', 'json'], 'to --list-parameters, which prints every parameter as tab-separated text');
+  if (options.format !== undefined) checkFormat(options.format);
   const model = loadModelFromOptions(options.node, options.set);
   if (options.listParameters) {
     for (const [name, parameter] of overrideNames(model)) ctx.out(`${name}\t${Number(parameter.value.toPrecision(6))}\t${parameter.unit}`);

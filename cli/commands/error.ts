@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_USAGE, UserError } from '../../common/errors.js';
-import { METHOD_NAMES, defaultOffsetLsbs, parseFormat, parseMethod, type FloatFormat } from '../../sim/numerics/index.js';
+import { METHOD_NAMES, defaultOffsetLsbs, type FloatFormat } from '../../sim/numerics/index.js';
 import {
   APPROXIMATELY_EQUAL_FACTOR,
   COMPARISON_MAX_MANTISSA_BITS,
@@ -22,7 +22,7 @@ import {
   type ProductErrorResult,
 } from '../../sim/analysis/index.js';
 import type { CliContext } from '../io.js';
-import { parseChoiceOption, parseIntegerOption } from '../options.js';
+import { givenOptions, parseChoiceOption, parseFormatOption, parseIntegerOption, rejectOptions } from '../options.js';
 
 interface ErrorCommandOptions {
   readonly format?: string;
@@ -60,14 +60,14 @@ export function register(program: Command, context: () => CliContext): void {
     .option('--json', 'print a JSON object instead of text', false)
     .action((options: ErrorCommandOptions, command: Command) => {
       if (options.mantissaBits !== undefined) runComparison(context(), options, command);
-      else runSingle(context(), options);
+      else runSingle(context(), options, command);
     });
 }
 
-function runSingle(ctx: CliContext, options: ErrorCommandOptions): void {
+function runSingle(ctx: CliContext, options: ErrorCommandOptions, command: Command): void {
   if (options.format === undefined) throw new UserError('missing --format: give a format, or --mantissa-bits for the L-Mul comparison', EXIT_USAGE);
-  const format = parseFormat(options.format);
-  const method = parseMethod(options.method);
+  const format = parseFormatOption('--format', options.format);
+  const method = parseChoiceOption('--method', options.method, METHOD_NAMES);
   let inputs: InputSetName;
   if (options.inputs !== undefined) inputs = parseChoiceOption('--inputs', options.inputs, INPUT_SET_NAMES);
   else inputs = format.widthBits <= EXHAUSTIVE_MAX_WIDTH_BITS ? 'exhaustive' : 'uniform';
@@ -76,11 +76,11 @@ function runSingle(ctx: CliContext, options: ErrorCommandOptions): void {
       `invalid value 'exhaustive' for --inputs with ${format.name}: exhaustive inputs need a format of at most ${EXHAUSTIVE_MAX_WIDTH_BITS} bits (${format.name} has ${format.widthBits}); use uniform, normal or lognormal`,
     );
   }
-  if (inputs === 'exhaustive' && options.samples !== undefined) throw new UserError('--samples applies to sampled inputs, not to --inputs exhaustive', EXIT_USAGE);
+  if (inputs === 'exhaustive') rejectOptions(command, ['samples', 'seed'], 'to exhaustive inputs, which are not sampled', 'or give --inputs uniform, normal or lognormal');
 
   let offsetLsbs: number | undefined;
   if (options.offset !== undefined) {
-    if (method !== 'lmul' && method !== 'lmul-formula') throw new UserError(`--offset applies to the lmul and lmul-formula methods, not to ${method}`, EXIT_USAGE);
+    if (method !== 'lmul' && method !== 'lmul-formula') throw new UserError(`--offset applies to the lmul and lmul-formula methods, not to ${method}: drop --offset or use --method lmul`, EXIT_USAGE);
     offsetLsbs = parseIntegerOption('--offset', options.offset, 0, 2 ** format.manBits - 1);
   }
   const samples = options.samples === undefined ? DEFAULT_SAMPLES : parseIntegerOption('--samples', options.samples, 1, MAX_SAMPLES);
@@ -153,10 +153,9 @@ function parseMantissaRange(text: string): { low: number; high: number } {
 }
 
 function runComparison(ctx: CliContext, options: ErrorCommandOptions, command: Command): void {
-  const conflicting = ['format', 'method', 'inputs', 'offset', 'roundOutput', 'bins'].filter((name) => command.getOptionValueSource(name) === 'cli');
+  const conflicting = givenOptions(command, ['format', 'method', 'inputs', 'offset', 'roundOutput', 'bins']);
   if (conflicting.length > 0) {
-    const flags = conflicting.map((name) => '--' + name.replace(/[A-Z]/g, (letter) => '-' + letter.toLowerCase()));
-    throw new UserError(`${flags.join(', ')} cannot be combined with --mantissa-bits, which sets the formats, method and inputs itself and prints no histogram`, EXIT_USAGE);
+    throw new UserError(`${conflicting.join(', ')} cannot be combined with --mantissa-bits, which sets the formats, method and inputs itself and prints no histogram: drop them`, EXIT_USAGE);
   }
   const { low, high } = parseMantissaRange(options.mantissaBits ?? '');
   const samples = options.samples === undefined ? DEFAULT_COMPARISON_SAMPLES : parseIntegerOption('--samples', options.samples, 1, MAX_SAMPLES);

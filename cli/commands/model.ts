@@ -5,12 +5,13 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../../common/errors.js';
+import { loadCostModel } from '../../costmodels/index.js';
 import { loadArch, type ArchConfig } from '../../sim/arch/index.js';
 import { datapathOf } from '../../sim/exec/index.js';
-import { parseMethod, tryParseFormat, type MethodName } from '../../sim/numerics/index.js';
+import { METHOD_NAMES, tryParseFormat, type MethodName } from '../../sim/numerics/index.js';
 import { estimateModel, findModel, parameterCount, PHASES, sampleNumerics, type ModelEstimate, type Phase, type SampleError, type WeightPlacement } from '../../workloads/llm/index.js';
 import type { CliContext } from '../io.js';
-import { parseChoiceOption, parseIntegerOption } from '../options.js';
+import { didYouMean, parseChoiceList, parseChoiceOption, parseIntegerOption } from '../options.js';
 
 /** Machine used when --arch is not given. */
 const DEFAULT_ARCH = 'tpu-v4';
@@ -79,24 +80,25 @@ function parseOptions(options: ModelCommandOptions, maxContextTokens: number): P
   const seqTokens = options.seq === undefined ? Math.min(DEFAULT_SEQ_TOKENS, maxContextTokens) : parseIntegerOption('--seq', options.seq, 1, maxContextTokens);
   const batch = parseIntegerOption('--batch', options.batch, 1, MAX_BATCH);
   const sample = parseChoiceOption('--numerics', options.numerics, NUMERICS_MODES) === 'sample';
-  const methodNames = options.methods.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
-  if (methodNames.length === 0) throw new UserError(`invalid value '${options.methods}' for --methods: expected a comma-separated list of exact, lmul, lmul-formula, mitchell`);
-  const methods = [...new Set(methodNames.map((name) => parseMethod(name)))];
+  const methods = parseChoiceList('--methods', options.methods, METHOD_NAMES, 'method', 'merge');
 
   const arch = loadArch(options.arch);
   for (const method of methods) {
     if (!arch.core.matrix.datapaths.includes(datapathOf(method))) {
-      throw new UserError(`machine '${arch.name}' has no ${datapathOf(method)} datapath, so it cannot run method '${method}' (datapaths: ${arch.core.matrix.datapaths.join(', ')})`);
+      throw new UserError(`machine '${arch.name}' has no ${datapathOf(method)} datapath, so it cannot run method '${method}' (datapaths: ${arch.core.matrix.datapaths.join(', ')}); drop it from --methods or pick another --arch`);
     }
   }
   const format = tryParseFormat(options.weightFormat.trim().toLowerCase());
   if (!format || !arch.core.matrix.inputFormats.includes(format.name)) {
-    throw new UserError(`invalid value '${options.weightFormat}' for --weight-format: machine '${arch.name}' accepts ${arch.core.matrix.inputFormats.join(', ')}`);
+    const accepted = arch.core.matrix.inputFormats;
+    throw new UserError(`invalid value '${options.weightFormat}' for --weight-format: machine '${arch.name}' accepts ${accepted.join(', ')}${didYouMean(options.weightFormat, accepted)}`);
   }
   const weights = parseWeightsIn(options.weightsIn, arch);
   if (weights.placement === 'host' && !arch.hostLink) {
     throw new UserError(`invalid value 'host' for --weights-in: machine '${arch.name}' has no host link; use --weights-in dram`);
   }
+  // Loaded here only to reject a bad --node before the simulation; estimateModel loads it again.
+  loadCostModel(options.node);
   return { phase, seqTokens, batch, arch, methods, weightPlacement: weights.placement, weightsIn: options.weightsIn.trim().toLowerCase(), weightFormat: format.name, weightsLabel: weights.label, sample };
 }
 

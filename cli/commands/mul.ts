@@ -2,18 +2,9 @@ import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../../common/errors.js';
-import {
-  METHOD_NAMES,
-  decode,
-  formatBits,
-  makeMultiplier,
-  parseFormat,
-  parseMethod,
-  type FloatFormat,
-  type MulOptions,
-} from '../../sim/numerics/index.js';
+import { METHOD_NAMES, decode, formatBits, makeMultiplier, type FloatFormat, type MulOptions } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
-import { parseIntegerOption } from '../options.js';
+import { parseChoiceOption, parseFormatOption, parseIntegerOption } from '../options.js';
 import { formatValue, jsonValue, parseOperand } from './convert.js';
 
 interface MulCommandOptions {
@@ -43,13 +34,13 @@ export function register(program: Command, context: () => CliContext): void {
 }
 
 async function runMul(ctx: CliContext, aText: string | undefined, bText: string | undefined, options: MulCommandOptions): Promise<void> {
-  const format = parseFormat(options.format);
-  const method = parseMethod(options.method);
+  const format = parseFormatOption('--format', options.format);
+  const method = parseChoiceOption('--method', options.method, METHOD_NAMES);
   const saturate = options.saturate ?? format.saturateByDefault;
   let offsetLsbs: number | undefined;
   if (options.offset !== undefined) {
     if (method !== 'lmul' && method !== 'lmul-formula') {
-      throw new UserError(`--offset applies to the lmul and lmul-formula methods, not to ${method}`, EXIT_USAGE);
+      throw new UserError(`--offset applies to the lmul and lmul-formula methods, not to ${method}: drop --offset or use --method lmul`, EXIT_USAGE);
     }
     offsetLsbs = parseIntegerOption('--offset', options.offset, 0, 2 ** format.manBits - 1);
   }
@@ -57,7 +48,7 @@ async function runMul(ctx: CliContext, aText: string | undefined, bText: string 
 
   if (options.input !== undefined) {
     if (aText !== undefined || bText !== undefined) throw new UserError('give either --input FILE or the operands A and B, not both', EXIT_USAGE);
-    if (options.json) throw new UserError('--json does not apply to --input, which writes CSV', EXIT_USAGE);
+    if (options.json) throw new UserError('--json does not apply to --input, which writes CSV: drop --json', EXIT_USAGE);
     const csv = await multiplyCsvFile(format, makeMultiplier(format, method, mulOptions), options.input);
     for (const chunk of csv) ctx.io.stdout(chunk);
     return;
@@ -147,7 +138,7 @@ export async function multiplyCsvFile(format: FloatFormat, multiply: (a: number,
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const reason = READ_ERROR_REASONS[code] ?? String((error as Error).message);
-    throw new UserError(`cannot read input file '${file}': ${reason}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot read input file '${file}': ${reason}; check the path`, EXIT_INVALID_INPUT);
   }
   if (pending !== '') processLine(pending);
   if (lineNumber === 0) throw csvError(file, 1, 1, "empty file: expected the header 'a,b'");

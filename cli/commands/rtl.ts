@@ -3,6 +3,7 @@ import { generateUnit, resolveUnitSpec } from '../../rtl/generate.js';
 import { addUnitOptions, unitRequest, type UnitOptionValues } from '../../rtl/options.js';
 import { writeFileAtomic } from '../../rtl/tools.js';
 import type { CliContext } from '../io.js';
+import { checkOutputFile } from '../options.js';
 
 interface RtlOptions extends UnitOptionValues {
   readonly output?: string;
@@ -17,7 +18,9 @@ export function register(program: Command, context: () => CliContext): void {
     .option('-o, --output <file>', 'Verilog file to write (default: standard output)')
     .action((options: RtlOptions) => {
       const ctx = context();
-      const unit = generateUnit(resolveUnitSpec(unitRequest(options)));
+      const spec = resolveUnitSpec(unitRequest(options));
+      if (options.output !== undefined) checkOutputFile('output file', options.output);
+      const unit = generateUnit(spec);
       if (options.output === undefined) {
         ctx.io.stdout(unit.verilog);
         return;

@@ -6,20 +6,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../../common/errors.js';
-import { estimateEnergy, loadCostModel, type EnergyReport } from '../../costmodels/index.js';
+import { estimateEnergy, loadCostModel, logicAreaFromArch, type CostModel, type EnergyReport } from '../../costmodels/index.js';
 import { loadArch, type ArchConfig } from '../../sim/arch/index.js';
 import { compareOutputs, datapathOf, DEFAULT_LIMITS, executeProgram, type RunResult, type TensorError } from '../../sim/exec/index.js';
 import { writeNpyFile } from '../../sim/io/npy.js';
 import { FIDELITIES, type Fidelity } from '../../sim/matrix/index.js';
-import { METHOD_NAMES, parseMethod, type MethodName } from '../../sim/numerics/index.js';
+import { METHOD_NAMES, type MethodName } from '../../sim/numerics/index.js';
 import { openTraceWriter, STALL_CAUSES, type TraceWriter } from '../../sim/trace/index.js';
-import type { CliContext } from '../io.js';
+import { fileSystemReason, type CliContext } from '../io.js';
 import { loadProgramForArch } from '../program.js';
-import { parseChoiceOption, parseIntegerOption } from '../options.js';
+import { checkOutputDirectory, checkOutputFile, parseChoiceOption, parseIntegerOption } from '../options.js';
 import { formatRunReport, runReportJson } from '../../sim/exec/report.js';
 
 /** Machine used when --arch is not given: a small array, so that example programs run in milliseconds. */
 export const DEFAULT_ARCH = 'edge-npu';
+/** Technology node used by --energy when neither --node nor --cost is given. */
+const DEFAULT_NODE = '45nm';
 
 interface RunCommandOptions {
   readonly arch: string;
@@ -71,12 +73,15 @@ interface ParsedOptions {
   readonly maxCycles: number;
   readonly maxInstructions: number;
   readonly windowCycles: number | undefined;
+  /** Cost model for --energy, loaded before the run so that a bad --node or --cost fails first. */
+  readonly costModel: CostModel | undefined;
 }
 
+/** Checks every option, loads the machine and the cost model, and checks the output paths, all before the run. */
 function parseOptions(options: RunCommandOptions): ParsedOptions {
   const numerics = parseChoiceOption('--numerics', options.numerics, ['on', 'off']) === 'on';
   const fidelity = parseChoiceOption('--fidelity', options.fidelity, FIDELITIES);
-  const method = options.method === undefined ? undefined : parseMethod(options.method);
+  const method = options.method === undefined ? undefined : parseChoiceOption('--method', options.method, METHOD_NAMES);
   const maxCycles = options.maxCycles === undefined ? DEFAULT_LIMITS.maxCycles : parseIntegerOption('--max-cycles', options.maxCycles, 1, Number.MAX_SAFE_INTEGER);
   const maxInstructions =
     options.maxInstructions === undefined ? DEFAULT_LIMITS.maxInstructions : parseIntegerOption('--max-instructions', options.maxInstructions, 1, Number.MAX_SAFE_INTEGER);
@@ -85,7 +90,7 @@ function parseOptions(options: RunCommandOptions): ParsedOptions {
   if (!numerics && options.reference) throw new UserError('--reference needs values: drop --numerics off', EXIT_USAGE);
   if (!numerics && options.out !== undefined) throw new UserError('--out needs values: drop --numerics off', EXIT_USAGE);
   if (!numerics && options.toggles) throw new UserError('--toggles needs values: drop --numerics off', EXIT_USAGE);
-  if (!options.energy && (options.node !== undefined || options.cost !== undefined)) throw new UserError('--node and --cost apply only with --energy', EXIT_USAGE);
+  if (!options.energy && (options.node !== undefined || options.cost !== undefined)) throw new UserError('--node and --cost apply only with --energy: add --energy or drop them', EXIT_USAGE);
   if (options.node !== undefined && options.cost !== undefined) throw new UserError('give either --node or --cost, not both', EXIT_USAGE);
   if (options.trace !== undefined && !/\.(json|vcd)$/i.test(options.trace)) {
     throw new UserError(`invalid trace file name '${options.trace}': expected a name ending in .json (Chrome trace events) or .vcd (value change dump)`, EXIT_INVALID_INPUT);
@@ -94,18 +99,21 @@ function parseOptions(options: RunCommandOptions): ParsedOptions {
   const arch = loadArch(options.arch);
   if (method !== undefined && !arch.core.matrix.datapaths.includes(datapathOf(method))) {
     throw new UserError(
-      `machine '${arch.name}' has no ${datapathOf(method)} datapath in its matrix unit, so it cannot run method '${method}' (datapaths: ${arch.core.matrix.datapaths.join(', ')})`,
+      `machine '${arch.name}' has no ${datapathOf(method)} datapath in its matrix unit, so it cannot run method '${method}' (datapaths: ${arch.core.matrix.datapaths.join(', ')}); pick another --method or --arch`,
       EXIT_INVALID_INPUT,
     );
   }
-  return { arch, method, numerics, fidelity, maxCycles, maxInstructions, windowCycles };
+  const costModel = options.energy ? loadCostModel(options.cost ?? options.node ?? DEFAULT_NODE) : undefined;
+  if (options.trace !== undefined) checkOutputFile('trace file', options.trace);
+  if (options.out !== undefined) checkOutputDirectory('output directory', options.out);
+  return { arch, method, numerics, fidelity, maxCycles, maxInstructions, windowCycles, costModel };
 }
 
 async function runCommand(ctx: CliContext, file: string, options: RunCommandOptions): Promise<void> {
   const parsed = parseOptions(options);
   const { arch } = parsed;
 
-  const checked = loadProgramForArch(ctx, file, arch);
+  const checked = loadProgramForArch(ctx, file, arch, { methodsReplaced: parsed.method !== undefined });
   const { program } = checked;
 
   let trace: TraceWriter | undefined;
@@ -137,7 +145,7 @@ async function runCommand(ctx: CliContext, file: string, options: RunCommandOpti
 
   for (const hazard of result.hazards.first) ctx.warn(`data race: ${hazard.message}`);
   if (result.hazards.count > result.hazards.first.length) ctx.warn(`${result.hazards.count - result.hazards.first.length} more data races not shown`);
-  const energy = options.energy ? estimateRunEnergy(result, options.cost ?? options.node ?? DEFAULT_NODE) : undefined;
+  const energy = parsed.costModel === undefined ? undefined : estimateRunEnergy(result, arch, parsed.costModel);
   const written = options.out === undefined ? [] : writeOutputs(options.out, result);
   if (options.json) {
     ctx.out(JSON.stringify(runReportJson({ file, arch, result, fidelity: parsed.fidelity, numerics: parsed.numerics, tensorErrors, written, trace: options.trace, energy }), null, 2));
@@ -146,13 +154,9 @@ async function runCommand(ctx: CliContext, file: string, options: RunCommandOpti
   }
 }
 
-/** Technology node used by --energy when neither --node nor --cost is given. */
-const DEFAULT_NODE = '45nm';
-
-/** Prices the run's activity; multipliers use measured operand toggles when the run counted them. */
-function estimateRunEnergy(result: RunResult, nodeOrFile: string): EnergyReport {
-  const model = loadCostModel(nodeOrFile);
-  return estimateEnergy(result.activity(), model, { activity: result.togglesMeasured ? 'measured' : 'default' });
+/** Prices the run's activity and the machine's leakage; multipliers use measured operand toggles when the run counted them. */
+function estimateRunEnergy(result: RunResult, arch: ArchConfig, model: CostModel): EnergyReport {
+  return estimateEnergy(result.activity(), model, { activity: result.togglesMeasured ? 'measured' : 'default', logicArea: logicAreaFromArch(arch, model) });
 }
 
 /** Writes every output tensor to DIR/NAME.npy (float32: every tensor format fits fp32 exactly); returns the paths. */
@@ -160,7 +164,7 @@ function writeOutputs(directory: string, result: RunResult): string[] {
   try {
     fs.mkdirSync(directory, { recursive: true });
   } catch (error) {
-    throw new UserError(`cannot create output directory '${directory}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot create output directory '${directory}': ${fileSystemReason(error) ?? (error as Error).message}; choose a writable directory`, EXIT_INVALID_INPUT);
   }
   const written: string[] = [];
   for (const tensor of result.tensors) {
@@ -169,7 +173,7 @@ function writeOutputs(directory: string, result: RunResult): string[] {
     try {
       writeNpyFile(file, tensor.shape, tensor.values, 'float32');
     } catch (error) {
-      throw new UserError(`cannot write '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+      throw new UserError(`cannot write '${file}': ${fileSystemReason(error) ?? (error as Error).message}; choose a writable --out directory`, EXIT_INVALID_INPUT);
     }
     written.push(file);
   }

@@ -11,8 +11,9 @@ import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { loadCostModel } from '../../costmodels/index.js';
 import { computeReportCsv, lmulsimReportCsv, parseScaleSimConfig, parseTopology, simulateLayers } from '../../scalesim/index.js';
 import { writeFileAtomic } from '../../sim/io/atomic.js';
-import { METHOD_NAMES, parseMethod, tryParseFormat } from '../../sim/numerics/index.js';
+import { METHOD_NAMES } from '../../sim/numerics/index.js';
 import type { CliContext } from '../io.js';
+import { checkOutputDirectory, parseChoiceOption, parseFormatOption } from '../options.js';
 
 interface ScaleSimCommandOptions {
   readonly config: string;
@@ -54,8 +55,8 @@ function failWith(file: string, text: string, diagnostics: readonly Diagnostic[]
 }
 
 async function scaleSimCommand(ctx: CliContext, options: ScaleSimCommandOptions): Promise<void> {
-  const method = parseMethod(options.method);
-  if (tryParseFormat(options.format) === undefined) throw new UserError(`invalid value '${options.format}' for --format: expected a format such as e4m3, e5m2, bf16, fp16 or fp32`, EXIT_INVALID_INPUT);
+  const method = parseChoiceOption('--method', options.method, METHOD_NAMES);
+  parseFormatOption('--format', options.format);
   const model = loadCostModel(options.node);
 
   const configText = readInput(options.config, 'SCALE-Sim configuration');
@@ -68,9 +69,10 @@ async function scaleSimCommand(ctx: CliContext, options: ScaleSimCommandOptions)
   if (topology.diagnostics.length > 0) failWith(options.topology, topologyText, topology.diagnostics, 'SCALE-Sim topology');
 
   if (config.ignoredKeys.length > 0 && ctx.verbose) ctx.info(`not modelled, ignored: ${config.ignoredKeys.join(', ')}`);
+  const directory = options.out ?? config.runName;
+  checkOutputDirectory('output directory', directory);
   const results = simulateLayers(config, topology.layers, { format: options.format, method, model });
 
-  const directory = options.out ?? config.runName;
   try {
     fs.mkdirSync(directory, { recursive: true });
     writeFileAtomic(path.join(directory, 'COMPUTE_REPORT.csv'), computeReportCsv(results));

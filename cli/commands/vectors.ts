@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { parseIntegerOption } from '../options.js';
-import { UserError } from '../../common/errors.js';
+import { checkOutputFile, parseChoiceOption, parseIntegerOption, rejectCombination, rejectOptions } from '../options.js';
 import { generateUnit, resolveUnitSpec } from '../../rtl/generate.js';
 import { addUnitOptions, unitRequest, type UnitOptionValues } from '../../rtl/options.js';
 import { writeFileAtomic } from '../../rtl/tools.js';
@@ -30,21 +29,20 @@ export function register(program: Command, context: () => CliContext): void {
     .option('--seed <n>', 'seed of the random operands, an unsigned 32-bit integer', '1')
     .option('--distribution <name>', `random operands: uniform (every bit pattern) or weights (normal, std 0.02, rounded to the format)`, 'uniform')
     .option('--testbench <file>', 'testbench file to write (default: the vector file name with _tb.v in place of its extension)')
-    .action((options: VectorsOptions) => {
+    .action((options: VectorsOptions, command: Command) => {
       const ctx = context();
-      if (options.exhaustive && options.count !== undefined) throw new UserError('--exhaustive and --count exclude each other: give one of them');
-      const unit = generateUnit(resolveUnitSpec(unitRequest(options)));
-      const distribution = DISTRIBUTIONS.find((name) => name === options.distribution.trim().toLowerCase());
-      if (distribution === undefined) {
-        throw new UserError(`invalid value '${options.distribution}' for --distribution: expected one of ${DISTRIBUTIONS.join(', ')}`);
-      }
-      const vectors = buildVectors(unit, {
-        exhaustive: options.exhaustive,
-        count: options.count === undefined ? 10_000 : parseIntegerOption('--count', options.count, 1, MAX_VECTORS),
-        seed: parseIntegerOption('--seed', options.seed, 0, 0xffffffff),
-        distribution: distribution as Distribution,
-      });
+      rejectCombination(command, 'exhaustive', 'count');
+      if (options.exhaustive) rejectOptions(command, ['seed', 'distribution'], 'to --exhaustive, which writes every operand pair');
+      const spec = resolveUnitSpec(unitRequest(options));
+      const distribution: Distribution = parseChoiceOption('--distribution', options.distribution, DISTRIBUTIONS);
+      const count = options.count === undefined ? 10_000 : parseIntegerOption('--count', options.count, 1, MAX_VECTORS);
+      const seed = parseIntegerOption('--seed', options.seed, 0, 0xffffffff);
       const testbenchPath = options.testbench ?? options.output.replace(/(\.[^./\\]*)?$/, '_tb.v');
+      checkOutputFile('vector file', options.output);
+      checkOutputFile('testbench', testbenchPath);
+
+      const unit = generateUnit(spec);
+      const vectors = buildVectors(unit, { exhaustive: options.exhaustive, count, seed, distribution });
       // The testbench finds the vectors next to itself unless +vectors=PATH is given to vvp.
       const bench = testbench(unit, vectors.length, basename(options.output));
       writeFileAtomic(options.output, formatHex(unit, vectors));

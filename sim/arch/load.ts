@@ -1,14 +1,14 @@
 /**
  * Loading machine descriptions: YAML text → schema validation → resolved, frozen ArchConfig.
  * Every problem becomes a diagnostic with file, line, column and key path. A file with problems
- * throws one UserError (exit status 1) carrying all of them.
+ * throws one UserError (exit status 2, invalid input) carrying all of them.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { closestMatch, type Diagnostic } from '../../common/diagnostic.js';
-import { EXIT_USAGE, UserError } from '../../common/errors.js';
+import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { resolveMachine, type MachineInput } from './resolve.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import type { ArchConfig } from './types.js';
@@ -24,13 +24,13 @@ export interface PresetInfo {
 /**
  * Parses and validates machine-description YAML. `file` names the source in diagnostics, and its base
  * name (without extension) is the machine's name unless the file sets `name`.
- * Throws UserError with exit status 1 and positioned diagnostics when the text is invalid.
+ * Throws UserError with exit status 2 and positioned diagnostics when the text is invalid.
  */
 export function archFromYamlText(text: string, file: string): ArchConfig {
   const source = parseYamlSource(text, file);
   const fail = (diagnostics: readonly Diagnostic[]): never => {
     const count = diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
-    throw new UserError(`invalid machine description ${file} (${count})`, EXIT_USAGE, sortBySpan(diagnostics), new Map([[file, text]]));
+    throw new UserError(`invalid machine description ${file} (${count})`, EXIT_INVALID_INPUT, sortBySpan(diagnostics), new Map([[file, text]]));
   };
 
   // Later syntax errors are mostly consequences of the first, so only the first is reported.
@@ -53,7 +53,7 @@ export function archFromYamlText(text: string, file: string): ArchConfig {
 /**
  * Loads a machine description from a YAML file path or by preset name (see `listPresets`). A bare
  * name without a path separator or .yaml/.yml suffix is looked up among the presets first.
- * Throws UserError with exit status 1 when the file is missing, unreadable or invalid.
+ * Throws UserError with exit status 2 when the name is unknown or the file is missing, unreadable or invalid.
  */
 export function loadArch(pathOrPresetName: string): ArchConfig {
   const looksLikePath = /[\\/]/.test(pathOrPresetName) || /\.ya?ml$/i.test(pathOrPresetName);
@@ -64,8 +64,8 @@ export function loadArch(pathOrPresetName: string): ArchConfig {
       const names = listPresets().map((candidate) => candidate.name);
       const suggestion = closestMatch(pathOrPresetName, names);
       throw new UserError(
-        `machine '${pathOrPresetName}' not found: it is neither a preset nor a file. Presets: ${names.join(', ')}.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
-        EXIT_USAGE,
+        `machine '${pathOrPresetName}' not found: give a preset (${names.join(', ')}) or a path to a .yaml machine description${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
+        EXIT_INVALID_INPUT,
       );
     }
   }
@@ -74,12 +74,12 @@ export function loadArch(pathOrPresetName: string): ArchConfig {
 
 function readTextFile(file: string): string {
   try {
-    if (statSync(file).isDirectory()) throw new UserError(`cannot read machine description ${file}: it is a directory`, EXIT_USAGE);
+    if (statSync(file).isDirectory()) throw new UserError(`cannot read machine description ${file}: it is a directory; give a .yaml file or a preset name`, EXIT_INVALID_INPUT);
     return readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof UserError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UserError(`cannot read machine description ${file}: ${reason}`, EXIT_USAGE);
+    throw new UserError(`cannot read machine description ${file}: ${reason}; check the path, or give a preset name`, EXIT_INVALID_INPUT);
   }
 }
 

@@ -178,11 +178,11 @@ export function parseFormat(name: string): FloatFormat {
   const format = tryParseFormat(name);
   if (format) return format;
 
-  const accepted = `Accepted: ${NAMED_FORMATS.join(', ')}, or eXmY with 1 <= X <= 8 exponent bits and 1 <= Y <= 23 mantissa bits.`;
+  const accepted = `${NAMED_FORMATS.join(', ')} or eXmY with 1 <= X <= 8 exponent bits and 1 <= Y <= 23 mantissa bits`;
   if (GENERIC_PATTERN.test(name.trim().toLowerCase())) {
-    throw new UserError(`Invalid number format '${name}': exponent or mantissa width out of range. ${accepted}`);
+    throw new UserError(`invalid number format '${name}': the exponent or mantissa width is out of range (expected ${accepted})`);
   }
   const suggestion = closestMatch(name, [...NAMED_FORMATS, ...Object.keys(ALIASES)]);
-  const hint = suggestion ? ` Did you mean '${suggestion}'?` : '';
-  throw new UserError(`Invalid number format '${name}'. ${accepted}${hint}`);
+  const hint = suggestion ? ` (did you mean '${suggestion}'?)` : '';
+  throw new UserError(`invalid number format '${name}': expected ${accepted}${hint}`);
 }

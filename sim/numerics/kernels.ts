@@ -19,7 +19,7 @@ export interface DotOptions extends MulOptions {
 function resolveAccumulator(options: DotOptions): FloatFormat {
   const accumulator = options.accumulator ?? FP32;
   if (accumulator.nanStyle !== 'ieee') {
-    throw new UserError(`Invalid accumulator format '${accumulator.name}': expected an IEEE-style format such as fp32, fp16 or bf16.`);
+    throw new UserError(`invalid accumulator format '${accumulator.name}': expected an IEEE-style format such as fp32, fp16 or bf16`);
   }
   return accumulator;
 }

@@ -19,8 +19,8 @@ export function parseMethod(name: string): MethodName {
   if (method) return method;
 
   const suggestion = closestMatch(name, METHOD_NAMES);
-  const hint = suggestion ? ` Did you mean '${suggestion}'?` : '';
-  throw new UserError(`Invalid multiplication method '${name}'. Accepted: ${METHOD_NAMES.join(', ')}.${hint}`);
+  const hint = suggestion ? ` (did you mean '${suggestion}'?)` : '';
+  throw new UserError(`invalid multiplication method '${name}': expected one of ${METHOD_NAMES.join(', ')}${hint}`);
 }
 
 export interface MulOptions {
@@ -58,7 +58,7 @@ export function lmulConstant(format: FloatFormat, offsetLsbs: number = defaultOf
 
 function checkOffset(offsetLsbs: number): void {
   if (!Number.isSafeInteger(offsetLsbs) || offsetLsbs < 0) {
-    throw new UserError(`Invalid L-Mul offset ${offsetLsbs}: expected an integer number of mantissa LSBs, 0 or more.`);
+    throw new UserError(`invalid L-Mul offset ${offsetLsbs}: expected an integer number of mantissa LSBs, 0 or more`);
   }
 }
 

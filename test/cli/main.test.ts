@@ -22,7 +22,7 @@ describe('cli file errors', () => {
     const result = await runCli(['run', 'examples/dot.lasm', '--numerics', 'off', '--trace', '/nonexistent-lmulsim-dir/t.json']);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("cannot write '/nonexistent-lmulsim-dir/t.json'");
+    expect(result.stderr).toContain("cannot write trace file '/nonexistent-lmulsim-dir/t.json'");
     expect(result.stderr).not.toContain('    at ');
   });
 });

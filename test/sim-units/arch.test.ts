@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostic } from '../../common/diagnostic.js';
-import { EXIT_USAGE, UserError } from '../../common/errors.js';
+import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import {
   ACCUMULATOR_FORMATS,
   archFromYamlText,
@@ -97,15 +97,15 @@ describe('arch presets', () => {
   it('unknown preset suggests a name', () => {
     const error = userErrorOf(() => loadArch('tpu-v5'));
 
-    expect(error.exitCode).toBe(EXIT_USAGE);
+    expect(error.exitCode).toBe(EXIT_INVALID_INPUT);
     expect(error.message).toContain("machine 'tpu-v5' not found");
-    expect(error.message).toMatch(/Did you mean 'tpu-v[14]'\?/);
+    expect(error.message).toMatch(/did you mean 'tpu-v[14]'\?/);
   });
 
-  it('missing file is a usage error', () => {
+  it('missing file is invalid input', () => {
     const error = userErrorOf(() => loadArch(path.join(fixtures, 'no-such-machine.yaml')));
 
-    expect(error.exitCode).toBe(EXIT_USAGE);
+    expect(error.exitCode).toBe(EXIT_INVALID_INPUT);
     expect(error.message).toContain('no such file');
   });
 });
@@ -189,7 +189,7 @@ describe('arch diagnostics', () => {
 
       const error = userErrorOf(() => archFromYamlText(text, file));
 
-      expect(error.exitCode).toBe(EXIT_USAGE);
+      expect(error.exitCode).toBe(EXIT_INVALID_INPUT);
       expect(error.sources.get(file)).toBe(text);
       const actual = error.diagnostics.map((diagnostic) => ({
         line: diagnostic.span?.line,
