@@ -50,6 +50,28 @@ export function paretoFront(records: readonly PointRecord[], objectives: readonl
   return front;
 }
 
+/** The Pareto front of the points of one workload. */
+export interface WorkloadFront {
+  readonly workload: string;
+  readonly front: PointRecord[];
+}
+
+/**
+ * Returns one Pareto front per workload, in the order the workloads first appear among the records.
+ * Cycles and energy of different workloads measure different work, so points are compared only
+ * with points of the same workload.
+ */
+export function paretoFronts(records: readonly PointRecord[], objectives: readonly Objective[] = objectivesOf(records)): WorkloadFront[] {
+  const byWorkload = new Map<string, PointRecord[]>();
+  for (const record of [...records].sort((x, y) => x.index - y.index)) {
+    const workload = String(record.params.workload ?? '');
+    const group = byWorkload.get(workload);
+    if (group) group.push(record);
+    else byWorkload.set(workload, [record]);
+  }
+  return [...byWorkload].map(([workload, group]) => ({ workload, front: paretoFront(group, objectives) }));
+}
+
 /** Formats a point's parameters as `key=value` pairs in parameter order. */
 export function describeParameters(record: PointRecord): string {
   return SWEEP_PARAMETERS.filter((key) => record.params[key] !== undefined)
@@ -65,15 +87,23 @@ function formatObjective(objective: Objective, value: number): string {
   return value.toExponential(3);
 }
 
-/** Rows of the front table: id, objectives, pJ per MAC and parameters. */
+/**
+ * Rows of the front table: id, objectives, pJ per MAC, tokens per second and bound (when a point on
+ * the front has a model workload), and parameters.
+ */
 export function frontRows(front: readonly PointRecord[], objectives: readonly Objective[]): string[][] {
-  const header = ['id', ...objectives.map((objective) => OBJECTIVE_HEADINGS[objective]), 'pJ/MAC', 'parameters'];
-  const rows = front.map((record) => [
-    record.id,
-    ...objectives.map((objective) => formatObjective(objective, record[objective] as number)),
-    record.pjPerMac === undefined ? '–' : record.pjPerMac.toFixed(3),
-    describeParameters(record),
-  ]);
+  const models = front.some((record) => record.tokensPerSecond !== undefined);
+  const header = ['id', ...objectives.map((objective) => OBJECTIVE_HEADINGS[objective]), 'pJ/MAC', ...(models ? ['tokens/s', 'bound'] : []), 'parameters'];
+  const rows = front.map((record) => {
+    const modelCells = record.tokensPerSecond === undefined ? ['–', '–'] : [record.tokensPerSecond.toPrecision(4), record.bound ?? '–'];
+    return [
+      record.id,
+      ...objectives.map((objective) => formatObjective(objective, record[objective] as number)),
+      record.pjPerMac === undefined ? '–' : record.pjPerMac.toFixed(3),
+      ...(models ? modelCells : []),
+      describeParameters(record),
+    ];
+  });
   return [header, ...rows];
 }
 

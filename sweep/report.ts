@@ -1,13 +1,14 @@
 /**
- * The `--report` file of a sweep: the Pareto front as a table, in Markdown (.md) or in HTML (.html)
- * with an energy-versus-cycles scatter chart rendered to SVG by the report module's Vega-Lite helper.
+ * The `--report` file of a sweep: the Pareto front of each workload as a table, in Markdown (.md) or
+ * in HTML (.html) with an energy-versus-cycles scatter chart rendered to SVG by the report module's
+ * Vega-Lite helper.
  */
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
 import { renderSvg } from '../report/index.js';
 import { writeFileAtomic } from '../sim/io/atomic.js';
-import { frontRows, markdownTable, type Objective } from './pareto.js';
+import { frontRows, markdownTable, type Objective, type WorkloadFront } from './pareto.js';
 import type { PointRecord } from './point.js';
 
 /** Extensions `--report` accepts. */
@@ -24,52 +25,76 @@ export function checkReportPath(file: string): void {
 interface ReportInput {
   readonly title: string;
   readonly records: readonly PointRecord[];
-  readonly front: readonly PointRecord[];
+  /** One front per workload; a sweep of one workload has one. */
+  readonly fronts: readonly WorkloadFront[];
   readonly objectives: readonly Objective[];
+}
+
+/** Heading of a front's section: the workload's name only when there are several. */
+function frontHeading(input: ReportInput, front: WorkloadFront): string {
+  return input.fronts.length === 1 ? 'Pareto front' : `Pareto front of workload ${front.workload}`;
 }
 
 function summaryLines(input: ReportInput): string[] {
   const failed = input.records.filter((record) => record.status === 'failed').length;
+  if (input.fronts.length === 1) {
+    return [`${input.records.length} points, ${failed} failed. The Pareto front has ${input.fronts[0].front.length} points, minimising ${input.objectives.join(', ')}.`];
+  }
   return [
-    `${input.records.length} points, ${failed} failed. The Pareto front has ${input.front.length} points, minimising ${input.objectives.join(', ')}.`,
+    `${input.records.length} points, ${failed} failed, in ${input.fronts.length} workloads. Each workload has its own Pareto front, minimising ${input.objectives.join(', ')}, because cycles and energy of different workloads measure different work.`,
   ];
 }
 
 /** Renders the Markdown report. */
 export function renderSweepMarkdown(input: ReportInput): string {
-  return [`# ${input.title}`, '', ...summaryLines(input), '', '## Pareto front', '', ...markdownTable(frontRows(input.front, input.objectives)), ''].join('\n');
+  const sections = input.fronts.flatMap((front) => [`## ${frontHeading(input, front)}`, '', ...markdownTable(frontRows(front.front, input.objectives)), '']);
+  return [`# ${input.title}`, '', ...summaryLines(input), '', ...sections].join('\n');
 }
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Renders the HTML report with a scatter chart of every successful point, front points highlighted. */
+/**
+ * Renders the HTML report with a scatter chart of every successful point, front points highlighted.
+ * With several workloads the colour shows the workload and the mark shape whether a point is on its front.
+ */
 export async function renderSweepHtml(input: ReportInput): Promise<string> {
-  const frontIds = new Set(input.front.map((record) => record.id));
+  const frontIds = new Set(input.fronts.flatMap((front) => front.front.map((record) => record.id)));
   const values = input.records
     .filter((record) => record.status === 'ok')
-    .map((record) => ({ id: record.id, cycles: record.cycles, energyNj: (record.energyPj ?? 0) / 1000, set: frontIds.has(record.id) ? 'Pareto front' : 'dominated' }));
+    .map((record) => ({
+      id: record.id,
+      workload: String(record.params.workload ?? ''),
+      cycles: record.cycles,
+      energyNj: (record.energyPj ?? 0) / 1000,
+      set: frontIds.has(record.id) ? 'Pareto front' : 'dominated',
+    }));
+  const severalWorkloads = input.fronts.length > 1;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     width: 560,
     height: 360,
     data: { values },
-    mark: { type: 'point', filled: true },
+    mark: { type: 'point', filled: !severalWorkloads },
     encoding: {
       x: { field: 'cycles', type: 'quantitative', scale: { type: 'log' }, title: 'cycles' },
       y: { field: 'energyNj', type: 'quantitative', scale: { type: 'log' }, title: 'energy (nJ)' },
-      color: { field: 'set', type: 'nominal', title: null },
+      color: severalWorkloads ? { field: 'workload', type: 'nominal', title: 'workload' } : { field: 'set', type: 'nominal', title: null },
+      ...(severalWorkloads ? { shape: { field: 'set', type: 'nominal', title: null } } : {}),
     },
   };
   const svg = await renderSvg(spec);
-  const rows = frontRows(input.front, input.objectives);
-  const table = [
-    '<table>',
-    `<tr>${rows[0].map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`,
-    ...rows.slice(1).map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`),
-    '</table>',
-  ].join('\n');
+  const tables = input.fronts.map((front) => {
+    const rows = frontRows(front.front, input.objectives);
+    return [
+      `<h2>${escapeHtml(frontHeading(input, front))}</h2>`,
+      '<table>',
+      `<tr>${rows[0].map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr>`,
+      ...rows.slice(1).map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`),
+      '</table>',
+    ].join('\n');
+  });
   return [
     '<!doctype html>',
     `<html><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>`,
@@ -77,8 +102,7 @@ export async function renderSweepHtml(input: ReportInput): Promise<string> {
     `<h1>${escapeHtml(input.title)}</h1>`,
     `<p>${escapeHtml(summaryLines(input).join(' '))}</p>`,
     svg,
-    '<h2>Pareto front</h2>',
-    table,
+    ...tables,
     '</body></html>',
     '',
   ].join('\n');

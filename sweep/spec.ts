@@ -1,6 +1,6 @@
 /**
- * Sweep files: YAML that names a base machine, the workloads, and a grid (cartesian product) or a
- * list of points over machine and run parameters. `loadSweepFile` validates the whole file and
+ * Sweep files: YAML that names a base machine, the workloads (programs, generated GEMMs or language
+ * models), and a grid (cartesian product) or a list of points over machine and run parameters. `loadSweepFile` validates the whole file and
  * reports every problem as a positioned diagnostic; a sweep with problems throws one UserError
  * with exit status 2.
  */
@@ -13,6 +13,8 @@ import { parseSizeBytes } from '../sim/arch/index.js';
 import { DATAFLOWS, type Dataflow } from '../sim/arch/types.js';
 import { parseYamlSource, type KeyPath } from '../sim/arch/yaml-source.js';
 import { METHOD_NAMES, tryParseFormat, type MethodName } from '../sim/numerics/index.js';
+import { PHASES, type Phase } from '../workloads/llm/kernels.js';
+import { MODEL_ZOO } from '../workloads/llm/zoo.js';
 
 /** Sweepable parameters, in the order they appear in point ids and tables. */
 export const SWEEP_PARAMETERS = ['workload', 'rows', 'cols', 'dataflow', 'method', 'format', 'scratchpadBytes', 'accumulatorBytes', 'bandwidthGBps', 'clockMhz', 'node'] as const;
@@ -35,7 +37,34 @@ export interface ProgramWorkload {
   readonly file: string;
 }
 
-export type Workload = GemmWorkload | ProgramWorkload;
+/** Where a model's weights live, as `lmulsim model --weights-in` takes it. */
+export const WEIGHT_LOCATIONS = ['hbm', 'dram', 'host'] as const;
+export type WeightLocation = (typeof WEIGHT_LOCATIONS)[number];
+
+/**
+ * A language model from the zoo of `lmulsim model`: one prefill or one decode step, simulated as one
+ * generated program per layer kind and scaled by the layer count.
+ */
+export interface ModelWorkload {
+  readonly kind: 'model';
+  /** Zoo name, lower case, such as llama-2-7b. */
+  readonly name: string;
+  readonly phase: Phase;
+  /** Prefill: prompt length. Decode: context length, the new token included. In tokens. */
+  readonly seqTokens: number;
+  readonly batch: number;
+  readonly weightsIn: WeightLocation;
+  /** Format of weights, KV cache and matmul operands; a point's `format` replaces it. */
+  readonly weightFormat: string;
+}
+
+export type Workload = GemmWorkload | ProgramWorkload | ModelWorkload;
+
+/** Defaults of a model workload; they are those of `lmulsim model`. */
+export const MODEL_DEFAULTS = { phase: 'decode', seqTokens: 1024, batch: 1, weightsIn: 'dram', weightFormat: 'e4m3' } as const;
+/** Largest batch of a model workload, as for `lmulsim model --batch`. */
+export const MAX_MODEL_BATCH = 4096;
+const MODEL_KEYS = ['name', 'phase', 'seq', 'batch', 'weightsIn', 'weightFormat'] as const;
 
 /** A validated sweep file. */
 export interface SweepSpec {
@@ -107,6 +136,10 @@ export function sweepFromYamlText(text: string, file: string): SweepSpec {
   if (root.fidelity === 'tile' || root.fidelity === 'pe') fidelity = root.fidelity;
   else if (root.fidelity !== undefined) report(['fidelity'], 'value', `invalid fidelity '${String(root.fidelity)}': expected tile or pe`);
   const workloads = parseWorkloads(root.workloads, directory, report);
+  const modelWorkload = [...workloads.entries()].find(([, workload]) => workload.kind === 'model');
+  if (fidelity === 'pe' && modelWorkload) {
+    report(['fidelity'], 'value', `fidelity pe is not available for model workloads such as '${modelWorkload[0]}': the whole-model estimate runs at tile fidelity; use fidelity: tile or a separate sweep file`);
+  }
 
   if (root.grid === undefined && root.points === undefined) report([], 'key', 'a sweep needs a grid, a list of points, or both');
   const gridPoints = root.grid === undefined ? [] : expandGrid(root.grid, workloads, report);
@@ -157,50 +190,120 @@ function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
 }
 
+const WORKLOAD_FORMS = '{ program: FILE }, { gemm: { m, k, n } } or { model: NAME | { name, phase, seq, batch, weightsIn, weightFormat } }';
+
 function parseWorkloads(value: unknown, directory: string, report: Reporter): Map<string, Workload> {
   const workloads = new Map<string, Workload>();
   if (value === undefined) {
-    report([], 'key', 'missing key workloads: name at least one program or gemm workload');
+    report([], 'key', 'missing key workloads: name at least one program, gemm or model workload');
     return workloads;
   }
   if (!isRecord(value)) {
-    report(['workloads'], 'value', 'workloads must be a mapping from names to { program: FILE } or { gemm: { m, k, n } }');
+    report(['workloads'], 'value', `workloads must be a mapping from names to ${WORKLOAD_FORMS}`);
     return workloads;
   }
   for (const [name, entry] of Object.entries(value)) {
     const at = ['workloads', name];
     if (!isRecord(entry)) {
-      report(at, 'value', `workload '${name}' must be { program: FILE } or { gemm: { m, k, n } }`);
+      report(at, 'value', `workload '${name}' must be ${WORKLOAD_FORMS}`);
       continue;
     }
-    checkKeys(entry, at, ['program', 'gemm'], report);
-    if ((entry.program === undefined) === (entry.gemm === undefined)) {
-      report(at, 'key', `workload '${name}' needs exactly one of program and gemm`);
+    checkKeys(entry, at, ['program', 'gemm', 'model'], report);
+    const kinds = ['program', 'gemm', 'model'].filter((kind) => entry[kind] !== undefined);
+    if (kinds.length !== 1) {
+      report(at, 'key', `workload '${name}' needs exactly one of program, gemm and model`);
       continue;
     }
-    if (entry.program !== undefined) {
-      if (typeof entry.program !== 'string' || !entry.program.endsWith('.lasm')) {
-        report([...at, 'program'], 'value', `invalid program '${String(entry.program)}': expected a .lasm file path`);
-        continue;
-      }
-      workloads.set(name, { kind: 'program', file: path.resolve(directory, entry.program) });
-      continue;
-    }
-    const gemm = entry.gemm;
-    if (!isRecord(gemm)) {
-      report([...at, 'gemm'], 'value', 'gemm must be a mapping { m, k, n } of positive integers');
-      continue;
-    }
-    checkKeys(gemm, [...at, 'gemm'], ['m', 'k', 'n'], report);
-    const sizes: number[] = [];
-    for (const dimension of ['m', 'k', 'n'] as const) {
-      const size = positiveInteger(gemm[dimension]);
-      if (size === undefined || size > 65536) report([...at, 'gemm', dimension], gemm[dimension] === undefined ? 'key' : 'value', `gemm ${dimension} must be an integer from 1 to 65536, got ${String(gemm[dimension])}`);
-      sizes.push(size ?? 1);
-    }
-    workloads.set(name, { kind: 'gemm', m: sizes[0], k: sizes[1], n: sizes[2] });
+    const workload = entry.program !== undefined ? parseProgram(entry.program, at, directory, report) : entry.gemm !== undefined ? parseGemm(entry.gemm, at, report) : parseModel(entry.model, at, report);
+    if (workload) workloads.set(name, workload);
   }
   return workloads;
+}
+
+function parseProgram(value: unknown, at: KeyPath, directory: string, report: Reporter): ProgramWorkload | undefined {
+  if (typeof value !== 'string' || !value.endsWith('.lasm')) {
+    report([...at, 'program'], 'value', `invalid program '${String(value)}': expected a .lasm file path`);
+    return undefined;
+  }
+  return { kind: 'program', file: path.resolve(directory, value) };
+}
+
+function parseGemm(gemm: unknown, at: KeyPath, report: Reporter): GemmWorkload | undefined {
+  if (!isRecord(gemm)) {
+    report([...at, 'gemm'], 'value', 'gemm must be a mapping { m, k, n } of positive integers');
+    return undefined;
+  }
+  checkKeys(gemm, [...at, 'gemm'], ['m', 'k', 'n'], report);
+  const sizes: number[] = [];
+  for (const dimension of ['m', 'k', 'n'] as const) {
+    const size = positiveInteger(gemm[dimension]);
+    if (size === undefined || size > 65536) report([...at, 'gemm', dimension], gemm[dimension] === undefined ? 'key' : 'value', `gemm ${dimension} must be an integer from 1 to 65536, got ${String(gemm[dimension])}`);
+    sizes.push(size ?? 1);
+  }
+  return { kind: 'gemm', m: sizes[0], k: sizes[1], n: sizes[2] };
+}
+
+/**
+ * Checks a model workload: a zoo name, or a mapping with the name and the options of `lmulsim model`
+ * (phase, seq, batch, weightsIn, weightFormat). The sequence length is checked against the model's
+ * context; whether the machine has HBM or a host link is checked when the point runs.
+ */
+function parseModel(value: unknown, at: KeyPath, report: Reporter): ModelWorkload | undefined {
+  const modelAt = [...at, 'model'];
+  const entry: Record<string, unknown> = typeof value === 'string' ? { name: value } : isRecord(value) ? value : {};
+  if (typeof value !== 'string' && !isRecord(value)) {
+    report(modelAt, 'value', 'model must be a model name or a mapping { name, phase, seq, batch, weightsIn, weightFormat }');
+    return undefined;
+  }
+  if (isRecord(value)) checkKeys(value, modelAt, MODEL_KEYS, report);
+  const nameAt = typeof value === 'string' ? modelAt : [...modelAt, 'name'];
+  const names = MODEL_ZOO.map((model) => model.name);
+
+  if (entry.name === undefined) {
+    report(modelAt, 'value', `model needs a name: one of ${names.join(', ')}`);
+    return undefined;
+  }
+  const requested = String(entry.name).trim().toLowerCase();
+  const config = MODEL_ZOO.find((model) => model.name === requested);
+  if (!config) {
+    // A name that extends what was typed ('mistral' for 'mistral-7b') is a suggestion too.
+    const suggestion = closestMatch(requested, names) ?? (requested === '' ? undefined : names.find((candidate) => candidate.startsWith(requested)));
+    report(nameAt, 'value', `unknown model '${String(entry.name)}'`, suggestion ? `did you mean '${suggestion}'? Known models: ${names.join(', ')}` : `known models: ${names.join(', ')}`);
+    return undefined;
+  }
+
+  let problems = 0;
+  const bad = (pathInFile: KeyPath, message: string): undefined => {
+    problems++;
+    report(pathInFile, 'value', message);
+    return undefined;
+  };
+
+  let phase: Phase | undefined = MODEL_DEFAULTS.phase;
+  if (entry.phase !== undefined) {
+    phase = (PHASES as readonly unknown[]).includes(entry.phase) ? (entry.phase as Phase) : bad([...modelAt, 'phase'], `invalid phase '${String(entry.phase)}': expected ${PHASES.join(' or ')}`);
+  }
+  if (phase === 'decode' && config.encoderOnly) {
+    bad(entry.phase === undefined ? nameAt : [...modelAt, 'phase'], `${config.name} is an encoder-only model and has no decode phase; use phase: prefill`);
+  }
+
+  const seqTokens = entry.seq === undefined ? Math.min(MODEL_DEFAULTS.seqTokens, config.maxContextTokens) : positiveInteger(entry.seq);
+  if (seqTokens === undefined || seqTokens > config.maxContextTokens) {
+    bad([...modelAt, 'seq'], `invalid seq '${String(entry.seq)}': expected an integer from 1 to ${config.maxContextTokens} tokens, the context of ${config.name}`);
+  }
+  const batch = entry.batch === undefined ? MODEL_DEFAULTS.batch : positiveInteger(entry.batch);
+  if (batch === undefined || batch > MAX_MODEL_BATCH) bad([...modelAt, 'batch'], `invalid batch '${String(entry.batch)}': expected an integer from 1 to ${MAX_MODEL_BATCH} sequences`);
+
+  let weightsIn: WeightLocation | undefined = MODEL_DEFAULTS.weightsIn;
+  if (entry.weightsIn !== undefined) {
+    weightsIn = (WEIGHT_LOCATIONS as readonly unknown[]).includes(entry.weightsIn) ? (entry.weightsIn as WeightLocation) : bad([...modelAt, 'weightsIn'], `invalid weightsIn '${String(entry.weightsIn)}': expected ${WEIGHT_LOCATIONS.join(', ')}`);
+  }
+  let format: string | undefined = MODEL_DEFAULTS.weightFormat;
+  if (entry.weightFormat !== undefined) format = typeof entry.weightFormat === 'string' ? tryParseFormat(entry.weightFormat.trim().toLowerCase())?.name : undefined;
+  if (format === undefined) bad([...modelAt, 'weightFormat'], `invalid weightFormat '${String(entry.weightFormat)}': expected a format name such as e4m3, e5m2, bf16 or fp16`);
+
+  if (problems > 0 || phase === undefined || seqTokens === undefined || batch === undefined || weightsIn === undefined || format === undefined) return undefined;
+  return { kind: 'model', name: config.name, phase, seqTokens, batch, weightsIn, weightFormat: format };
 }
 
 /**
@@ -280,7 +383,7 @@ function expandGrid(grid: unknown, workloads: ReadonlyMap<string, Workload>, rep
     report(['grid'], 'key', `the grid expands to ${total} points; the limit is ${MAX_POINTS}`);
     return [];
   }
-  if (axes.length > 0 && !axes.some(([key]) => key === 'workload') && workloads.size !== 1) {
+  if (axes.length > 0 && !axes.some(([key]) => key === 'workload') && workloads.size > 1) {
     report(['grid'], 'key', 'the grid has no workload axis, so the sweep file must define exactly one workload');
   }
 
@@ -312,7 +415,7 @@ function parsePointList(value: unknown, workloads: ReadonlyMap<string, Workload>
       const canonical = parseParameter(key, raw, ['points', index, key], workloads, report);
       if (canonical !== undefined) point[key] = canonical;
     }
-    if (point.workload === undefined && workloads.size !== 1) report(['points', index], 'value', 'this point names no workload, and the sweep file defines more than one');
+    if (point.workload === undefined && workloads.size > 1) report(['points', index], 'value', 'this point names no workload, and the sweep file defines more than one');
     points.push(point);
   });
   return fillDefaultWorkload(points, workloads);

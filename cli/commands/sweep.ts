@@ -1,19 +1,19 @@
 /**
- * `lmulsim sweep FILE.yaml`: runs a design-space sweep on worker threads, one JSON line per point,
+ * `lmulsim sweep FILE.yaml`: runs a design-space sweep on the main thread and worker threads, one JSON line per point,
  * and prints the Pareto front. `lmulsim sweep merge OUT.jsonl SHARD...` joins shard outputs.
  */
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { EXIT_USAGE, UserError } from '../../common/errors.js';
-import { objectivesOf, paretoFront, textTable, frontRows } from '../../sweep/pareto.js';
+import { frontRows, objectivesOf, paretoFronts, textTable } from '../../sweep/pareto.js';
 import type { PointRecord } from '../../sweep/point.js';
 import { mergeShards } from '../../sweep/records.js';
 import { checkReportPath, writeSweepReport } from '../../sweep/report.js';
 import { parseShard, runSweep } from '../../sweep/run.js';
 import { loadSweepFile } from '../../sweep/spec.js';
 import type { CliContext } from '../io.js';
-import { parseIntegerOption } from '../options.js';
+import { checkOutputFile, parseIntegerOption } from '../options.js';
 
 interface SweepCommandOptions {
   readonly out?: string;
@@ -26,18 +26,22 @@ interface SweepCommandOptions {
 export function register(program: Command, context: () => CliContext): void {
   program
     .command('sweep')
-    .description('run a design-space sweep from a YAML file on worker threads and print the Pareto front of energy, cycles and error; `sweep merge OUT SHARD...` joins shard outputs')
+    .description('run a design-space sweep from a YAML file on parallel threads and print the Pareto front of energy, cycles and error; `sweep merge OUT SHARD...` joins shard outputs')
     .argument('<file>', 'sweep YAML file, or the word merge followed by OUT.jsonl and the shard files')
     .argument('[files...]', 'with merge: the output file, then the shard files to join')
     .option('-o, --out <file.jsonl>', 'append one JSON line per point to this file and skip points already in it (default: JSON lines on stdout, no resume)')
-    .option('-w, --workers <n>', `worker threads (default: available parallelism, ${availableParallelism()} here)`)
+    .option('-w, --workers <n>', `threads that run points: the main thread and n-1 worker threads, which start only when the sweep is long enough to repay their start-up (default: available parallelism, ${availableParallelism()} here)`)
     .option('--shard <I/N>', 'run only the points whose index modulo N is I; shards count from 0 (default: all points)')
-    .option('--report <file>', 'also write the Pareto front to FILE.md (Markdown) or FILE.html (with a chart) (default: no report)')
+    .option('--report <file>', 'also write the Pareto front of each workload to FILE.md (Markdown) or FILE.html (with a chart) (default: no report)')
     .action((file: string, files: string[], options: SweepCommandOptions) => sweepCommand(context(), file, files, options));
 }
 
 async function sweepCommand(ctx: CliContext, file: string, files: string[], options: SweepCommandOptions): Promise<void> {
-  if (options.report !== undefined) checkReportPath(options.report);
+  if (options.report !== undefined) {
+    checkReportPath(options.report);
+    checkOutputFile('report', options.report);
+  }
+  if (options.out !== undefined) checkOutputFile('output file', options.out);
   if (file === 'merge') return mergeCommand(ctx, files, options);
   if (files.length > 0) throw new UserError(`unexpected arguments after the sweep file: ${files.join(' ')}`, EXIT_USAGE);
 
@@ -57,6 +61,7 @@ async function sweepCommand(ctx: CliContext, file: string, files: string[], opti
         bar.start(pending, 0);
       }
     },
+    onWarning: (message) => ctx.warn(message),
     onRecord: (record, done) => {
       if (options.out === undefined) ctx.out(JSON.stringify(record));
       bar?.update(done);
@@ -81,15 +86,26 @@ async function mergeCommand(ctx: CliContext, files: string[], options: SweepComm
   await summarise(ctx, records, options, out, false);
 }
 
-/** Prints the Pareto front (to stderr when stdout carries JSON lines) and writes the report. */
+/** Prints the Pareto front of each workload (to stderr when stdout carries JSON lines) and writes the report. */
 async function summarise(ctx: CliContext, records: readonly PointRecord[], options: SweepCommandOptions, title: string, tableToStderr: boolean): Promise<void> {
   const objectives = objectivesOf(records);
-  const front = paretoFront(records, objectives);
+  const fronts = paretoFronts(records, objectives);
   const failed = records.filter((record) => record.status === 'failed').length;
-  const lines = [`${records.length} points, ${failed} failed; Pareto front of ${objectives.join(', ')}: ${front.length} points`, ...(front.length > 0 ? textTable(frontRows(front, objectives)) : [])];
+  const lines: string[] = [];
+  if (fronts.length === 1) {
+    const [{ front }] = fronts;
+    lines.push(`${records.length} points, ${failed} failed; Pareto front of ${objectives.join(', ')}: ${front.length} points`);
+    if (front.length > 0) lines.push(...textTable(frontRows(front, objectives)));
+  } else {
+    lines.push(`${records.length} points, ${failed} failed; Pareto fronts of ${objectives.join(', ')} for ${fronts.length} workloads`);
+    for (const { workload, front } of fronts) {
+      lines.push('', `workload ${workload}: ${front.length} points on the front`);
+      if (front.length > 0) lines.push(...textTable(frontRows(front, objectives)));
+    }
+  }
   for (const line of lines) {
     if (tableToStderr) ctx.info(line);
     else ctx.out(line);
   }
-  if (options.report !== undefined) await writeSweepReport(options.report, { title: `Sweep ${title}`, records, front, objectives });
+  if (options.report !== undefined) await writeSweepReport(options.report, { title: `Sweep ${title}`, records, fronts, objectives });
 }

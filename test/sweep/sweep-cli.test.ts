@@ -87,24 +87,25 @@ describe('sweep on worker threads', () => {
   });
 
   it('shards merged equal the unsharded run', async () => {
-    const shard0 = join(directory, 'shard0.jsonl');
-    const shard1 = join(directory, 'shard1.jsonl');
+    const shardFiles = [0, 1, 2].map((index) => join(directory, `shard${index}.jsonl`));
     const merged = join(directory, 'merged.jsonl');
 
-    const first = await runCli(['sweep', GRID, '--out', shard0, '--shard', '0/2', '--workers', '1']);
-    const second = await runCli(['sweep', GRID, '--out', shard1, '--shard', '1/2', '--workers', '1']);
-    const joined = await runCli(['sweep', 'merge', merged, shard0, shard1, shard0]);
+    const runs = [];
+    for (const [index, file] of shardFiles.entries()) runs.push(await runCli(['sweep', GRID, '--out', file, '--shard', `${index}/3`, '--workers', '1']));
+    const joined = await runCli(['sweep', 'merge', merged, ...shardFiles, shardFiles[0]]);
 
-    expect([first.code, second.code, joined.code]).toEqual([0, 0, 0]);
-    const shard0Records = readLines(shard0);
-    expect(shard0Records).toHaveLength(POINTS / 2);
-    expect(shard0Records.every((record) => record.index % 2 === 0)).toBe(true);
-    expect(readLines(shard1).every((record) => record.index % 2 === 1)).toBe(true);
+    expect([...runs.map((run) => run.code), joined.code]).toEqual([0, 0, 0, 0]);
+    for (const [index, file] of shardFiles.entries()) {
+      const shardRecords = readLines(file);
+      expect(shardRecords).toHaveLength(POINTS / 3);
+      expect(shardRecords.every((record) => record.index % 3 === index)).toBe(true);
+    }
     const mergedRecords = readLines(merged);
+    // The repeated shard 0 adds no duplicates.
     expect(mergedRecords.map((record) => record.index)).toEqual(Array.from({ length: POINTS }, (_, index) => index));
     expect(comparable(mergedRecords)).toEqual(comparable(fullRecords));
     expect(joined.stdout).toMatch(/^288 points, 0 failed; Pareto front/);
-    expect(joined.stderr).toContain(`merged 288 points from 3 shard files into ${merged}`);
+    expect(joined.stderr).toContain(`merged 288 points from 4 shard files into ${merged}`);
   });
 
   it('merge rejects shards of another sweep', async () => {
