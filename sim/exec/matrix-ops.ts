@@ -249,7 +249,7 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
       result.latencyCycles = 0;
       noteAccess(context, true, srcAddress, m, k, src.rowStride, false);
       noteAccess(context, instruction.dst.buffer === 'scratchpad', dstAddress, m, n, dst.rowStride, true);
-      formats.mark(core.index, ACCUMULATOR, accumulatorFormatId, dstAddress, m, n, dst.rowStride);
+      formats.mark(core.index, instruction.dst.buffer === 'scratchpad' ? SCRATCHPAD : ACCUMULATOR, accumulatorFormatId, dstAddress, m, n, dst.rowStride);
       const slot = counters.macs[macSlot];
       slot.count += macs;
       slot.operandToggleBits += toggles;

@@ -70,13 +70,10 @@ export const SCRATCHPAD = 0;
 export const ACCUMULATOR = 1;
 
 /**
- * Format of every on-chip element of every core, as last written by `load` or `vstore`, as a format
- * id per element. An element never written by them has its buffer's default format: the widest
- * matrix input format in the scratchpad, and the accumulator format in the accumulator, which is
- * also the format `matmul` writes.
- *
- * NOTE: `matmul` results do not update the formats, so an accumulator element that a `load` or
- * `vstore` wrote in another format keeps that format after a `matmul` overwrites it.
+ * Format of every on-chip element of every core, as last written by `load`, `vstore` or `matmul`
+ * (which writes the accumulator format), as a format id per element. An element never written has
+ * its buffer's default format: the widest matrix input format in the scratchpad, and the
+ * accumulator format in the accumulator.
  */
 export class BufferFormats {
   /** Bytes per element and name of each format id; id 0 marks an element never written. */
@@ -87,6 +84,8 @@ export class BufferFormats {
   private readonly tags: Uint8Array[];
   /** Per core and buffer: the element size shared by every format present so far, or -1 when they differ. */
   private readonly uniformBytes: Int32Array;
+  /** Per core and buffer, while its sizes are uniform: the format id written last, named in messages. */
+  private readonly lastUniformIds: Int32Array;
   private readonly defaultIds: readonly number[];
 
   constructor(
@@ -98,6 +97,7 @@ export class BufferFormats {
     this.defaultIds = [this.idOf(scratchpadDefault), this.idOf(accumulatorDefault)];
     this.tags = Array.from({ length: coreCount * 2 }, () => new Uint8Array(0));
     this.uniformBytes = Int32Array.from({ length: coreCount * 2 }, (_, slot) => this.bytes[this.defaultIds[slot % 2]]);
+    this.lastUniformIds = Int32Array.from({ length: coreCount * 2 }, (_, slot) => this.defaultIds[slot % 2]);
   }
 
   /** Returns the id of a format name, allocating it on first use. */
@@ -111,16 +111,25 @@ export class BufferFormats {
     return this.bytes.length - 1;
   }
 
-  /** Records that `rows × cols` elements `rowStride` apart from `address` now hold format `id`. */
+  /**
+   * Records that `rows × cols` elements `rowStride` apart from `address` now hold format `id`. While
+   * every format written to a buffer has its default format's size, no per-element tags are kept,
+   * because every element then counts the same bytes. The first write of another size starts the
+   * tags from the default format, whose size every earlier write shared.
+   */
   mark(core: number, buffer: number, id: number, address: number, rows: number, cols: number, rowStride: number): void {
     if (rows === 0 || cols === 0) return;
     const slot = core * 2 + buffer;
+    if (this.uniformBytes[slot] === this.bytes[id]) {
+      this.lastUniformIds[slot] = id;
+      return;
+    }
     const tags = this.grow(slot, address + (rows - 1) * rowStride + cols);
     for (let r = 0; r < rows; r++) {
       const start = address + r * rowStride;
       tags.fill(id, start, start + cols);
     }
-    if (this.uniformBytes[slot] !== this.bytes[id]) this.uniformBytes[slot] = -1;
+    this.uniformBytes[slot] = -1;
   }
 
   /**
@@ -135,9 +144,8 @@ export class BufferFormats {
     const endElement = address + (rows - 1) * rowStride + cols;
     const uniform = this.uniformBytes[slot];
     if (uniform > 0) {
-      const id = address < tags.length ? tags[address] || defaultId : defaultId;
       range.endByte = endElement * uniform;
-      range.format = this.names[id];
+      range.format = this.names[this.lastUniformIds[slot]];
       return uniform;
     }
 

@@ -91,13 +91,13 @@ export function checkMachineFor(arch: ArchConfig, config: NumericConfig): void {
 function checkBuffers(arch: ArchConfig, batchSize: number): void {
   const needed = bufferElements(batchSize);
   const geometry = bufferGeometry(arch);
-  for (const [buffer, neededElements, availableElements] of [
-    ['scratchpad', needed.scratchpad, geometry.scratchpadElements],
-    ['accumulator', needed.accumulator, geometry.accumulatorElements],
+  for (const [buffer, contents, neededElements, availableElements] of [
+    ['scratchpad', "the MLP's weights and", needed.scratchpad, geometry.scratchpadElements],
+    ['accumulator', "the activations and biases of", needed.accumulator, geometry.accumulatorElements],
   ] as const) {
     if (neededElements > availableElements) {
       throw new UserError(
-        `machine '${arch.name}' has a ${buffer} of ${availableElements} elements, but the MLP's weights and a batch of ${batchSize} images need ${neededElements}: use a smaller --batch or a machine with a larger ${buffer}`,
+        `machine '${arch.name}' has room for ${availableElements} elements in its ${buffer}, but ${contents} a batch of ${batchSize} images need ${neededElements}: use a smaller --batch or a machine with a larger ${buffer}`,
         EXIT_INVALID_INPUT,
       );
     }
