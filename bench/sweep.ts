@@ -20,8 +20,12 @@ grid:
   bandwidthGBps: [6.4, 12.8, 25.6]
 `;
 
-/** The throughput sweeps: tiny points that take milliseconds, and small GEMMs with bit-exact values. */
+/**
+ * The throughput sweeps: GEMMs whose points take long enough in total for a worker thread to pay
+ * for its start-up, small GEMMs with bit-exact values, and tiny points that take milliseconds.
+ */
 const THROUGHPUT_SWEEPS = [
+  { label: '64×64×64 GEMM, numerics on', text: `numerics: on\nworkloads:\n  medium: { gemm: { m: 64, k: 64, n: 64 } }\n${GRID}` },
   { label: '16×16×16 GEMM, numerics on', text: `numerics: on\nworkloads:\n  small: { gemm: { m: 16, k: 16, n: 16 } }\n${GRID}` },
   { label: '8×8×8 GEMM, numerics off', text: `numerics: off\nworkloads:\n  tiny: { gemm: { m: 8, k: 8, n: 8 } }\n${GRID}` },
 ] as const;
