@@ -92,7 +92,7 @@ export function compilePreload(base: OpBase, instruction: PreloadInstruction, co
       core.weightRows = k;
       core.weightCols = n;
       // The weights are read in the format in which they were written to the scratchpad.
-      const bytes = formats.widestBytes(core.index, SCRATCHPAD, args[at], k, n, src.rowStride, readRange);
+      const bytes = formats.widestBytes(core.index, instruction.src.buffer === 'scratchpad' ? SCRATCHPAD : ACCUMULATOR, args[at], k, n, src.rowStride, readRange);
       const slot = counters.sram[context.sramSlots[core.index * 2 + (instruction.src.buffer === 'scratchpad' ? 0 : 1)]];
       slot.readBytes += k * n * bytes;
       slot.readAccesses += sramAccesses(sram, k, n * bytes);
