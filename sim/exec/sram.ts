@@ -86,6 +86,8 @@ export class BufferFormats {
   private readonly uniformBytes: Int32Array;
   /** Per core and buffer, while its sizes are uniform: the format id written last, named in messages. */
   private readonly lastUniformIds: Int32Array;
+  /** Per core and buffer: every tag value its elements may hold, 0 (never written) included. */
+  private readonly presentTags: number[][];
   private readonly defaultIds: readonly number[];
 
   constructor(
@@ -97,6 +99,7 @@ export class BufferFormats {
     this.defaultIds = [this.idOf(scratchpadDefault), this.idOf(accumulatorDefault)];
     this.tags = Array.from({ length: coreCount * 2 }, () => new Uint8Array(0));
     this.uniformBytes = Int32Array.from({ length: coreCount * 2 }, (_, slot) => this.bytes[this.defaultIds[slot % 2]]);
+    this.presentTags = Array.from({ length: coreCount * 2 }, () => [0]);
     this.lastUniformIds = Int32Array.from({ length: coreCount * 2 }, (_, slot) => this.defaultIds[slot % 2]);
   }
 
@@ -125,6 +128,7 @@ export class BufferFormats {
       return;
     }
     const tags = this.grow(slot, address + (rows - 1) * rowStride + cols);
+    if (!this.presentTags[slot].includes(id)) this.presentTags[slot].push(id);
     for (let r = 0; r < rows; r++) {
       const start = address + r * rowStride;
       tags.fill(id, start, start + cols);
@@ -149,22 +153,21 @@ export class BufferFormats {
       return uniform;
     }
 
+    // One native lastIndexOf per row and tag is much faster than reading every element in a loop.
     let widest = 0;
     let widestId = defaultId;
     let endByte = 0;
-    for (let r = 0; r < rows; r++) {
-      const start = address + r * rowStride;
-      for (let c = 0; c < cols; c++) {
-        const element = start + c;
-        const id = element < tags.length ? tags[element] || defaultId : defaultId;
-        const size = this.bytes[id];
-        if (size > widest) {
-          widest = size;
-          widestId = id;
-        }
-        const end = (element + 1) * size;
-        if (end > endByte) endByte = end;
+    for (const tag of this.presentTags[slot]) {
+      const id = tag === 0 ? defaultId : tag;
+      const lastElement = lastElementWithTag(tags, tag, address, rows, cols, rowStride);
+      if (lastElement < 0) continue;
+      const size = this.bytes[id];
+      if (size > widest) {
+        widest = size;
+        widestId = id;
       }
+      const end = (lastElement + 1) * size;
+      if (end > endByte) endByte = end;
     }
     range.endByte = endByte;
     range.format = this.names[widestId];
@@ -200,4 +203,19 @@ function widestInputFormat(context: RunContext): string {
     if (elementBytes(parseFormat(name)) > elementBytes(parseFormat(widest))) widest = name;
   }
   return widest;
+}
+
+/**
+ * Returns the last element holding `tag` among `rows × cols` elements `rowStride` apart from
+ * `address`, or −1. Elements past the end of `tags` hold tag 0.
+ */
+function lastElementWithTag(tags: Uint8Array, tag: number, address: number, rows: number, cols: number, rowStride: number): number {
+  for (let r = rows - 1; r >= 0; r--) {
+    const start = address + r * rowStride;
+    if (tag === 0 && start + cols > tags.length) return start + cols - 1;
+    if (start >= tags.length) continue;
+    const found = tags.subarray(start, start + cols).lastIndexOf(tag);
+    if (found >= 0) return start + found;
+  }
+  return -1;
 }
