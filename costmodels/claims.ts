@@ -145,7 +145,7 @@ export function evaluateClaims(model: CostModel, options: ClaimOptions = {}): Cl
     const modelSaving = 1 - lmulCells / fpmulCells;
     claims.push({
       id: `gates-${format}`,
-      statement: `L-Mul needs fewer gates than a ${format} multiplier: paper about ${counts.lmul} against ${counts.fpmul}`,
+      statement: `L-Mul needs fewer gates than ${/^[aefhilmnorsx]/i.test(format) ? 'an' : 'a'} ${format} multiplier: paper about ${counts.lmul} against ${counts.fpmul}`,
       paper: paperSaving,
       model: modelSaving,
       verdict: `${modelSaving >= paperSaving - MARGIN ? 'holds' : 'does not hold'}: the model counts ${lmulCells.toFixed(0)} generic cells for L-Mul against ${fpmulCells.toFixed(0)} for the ${format} multiplier (saving ${percent(modelSaving)}); the paper's own counts imply ${percent(paperSaving)}, not 95%`,
