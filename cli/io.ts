@@ -56,21 +56,4 @@ export function colorWanted(io: CliIo, flag: boolean | undefined, stream: { isTT
   return Boolean(stream.isTTY);
 }
 
-/** Plain reasons for the file-system errors that a path given by the user can hit, by Node.js error code. */
-const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a component of the path is not a directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EEXIST: 'it already exists',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the name is too long',
-};
-
-/** Returns the plain reason for a Node.js file-system error, or undefined for an error code outside the table. */
-export function fileSystemReason(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === undefined ? undefined : FILE_SYSTEM_REASONS[code];
-}
+export { describeFileSystemError, fileSystemReason, makeDirectory } from '../common/file-system.js';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Command, Option } from 'commander';
 import { closestMatch } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../common/errors.js';
+import { pseudoFileSystemOf } from '../common/file-system.js';
 import { NAMED_FORMATS, tryParseFormat, type FloatFormat } from '../sim/numerics/index.js';
 import { fileSystemReason } from './io.js';
 
@@ -169,6 +170,7 @@ export function checkOutputFile(label: string, file: string): void {
   const fail = (reason: string): never => {
     throw new UserError(`cannot write ${label} '${file}': ${reason}; choose a path in an existing, writable directory`, EXIT_INVALID_INPUT);
   };
+  if (file.endsWith('/') || file.endsWith(path.sep)) fail('the name ends with a slash, so it names a directory');
   const stats = statOrUndefined(file, fail);
   if (stats?.isDirectory()) fail('it is a directory');
   if (stats && !stats.isFile()) {
@@ -186,33 +188,52 @@ export function checkOutputFile(label: string, file: string): void {
 
 /**
  * Checks, without creating anything, that `directory` exists as a writable directory or can be
- * created: its nearest existing ancestor is a writable directory. Throws UserError with exit status 2.
+ * created: its nearest existing ancestor is a writable directory outside the kernel pseudo-file
+ * systems (/proc, /sys), and no missing component is a dangling symbolic link. Throws UserError
+ * with exit status 2.
  */
 export function checkOutputDirectory(label: string, directory: string): void {
   const fail = (reason: string): never => {
     throw new UserError(`cannot write ${label} '${directory}': ${reason}; choose a writable directory`, EXIT_INVALID_INPUT);
   };
-  let current = path.resolve(directory);
+  const target = path.resolve(directory);
+  let current = target;
   for (;;) {
-    const stats = statOrUndefined(current, fail);
+    const stats = statOrUndefined(current, fail, true);
     if (stats !== undefined) {
-      if (!stats.isDirectory()) fail(current === path.resolve(directory) ? 'it is not a directory' : `'${current}' is not a directory`);
+      if (!stats.isDirectory()) fail(current === target ? 'it is not a directory' : `'${current}' is not a directory`);
+      const pseudo = pseudoFileSystemOf(current);
+      if (pseudo !== undefined) fail(`'${current}' is on the kernel ${pseudo} pseudo-file system, which cannot hold files`);
       if (!isWritable(current)) fail(`'${current}' is not writable`);
       return;
     }
+    if (isSymbolicLink(current)) fail(`'${current}' is a symbolic link to a missing target`);
     const parent = path.dirname(current);
     if (parent === current) fail('no part of the path exists');
     current = parent;
   }
 }
 
-/** Returns the stats of `target`, undefined when it does not exist, or calls `fail` with the reason. */
-function statOrUndefined(target: string, fail: (reason: string) => never): fs.Stats | undefined {
+/**
+ * Returns the stats of `target`, undefined when it does not exist, or calls `fail` with the reason.
+ * With `notDirectoryIsMissing`, ENOTDIR (an ancestor is a file) also returns undefined, so that a
+ * caller walking up the path reports that ancestor by name.
+ */
+function statOrUndefined(target: string, fail: (reason: string) => never, notDirectoryIsMissing = false): fs.Stats | undefined {
   try {
     return fs.statSync(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || (code === 'ENOTDIR' && notDirectoryIsMissing)) return undefined;
     return fail(fileSystemReason(error) ?? (error as Error).message);
+  }
+}
+
+function isSymbolicLink(target: string): boolean {
+  try {
+    return fs.lstatSync(target).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

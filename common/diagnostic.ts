@@ -102,17 +102,25 @@ export function closestMatch(name: string, candidates: Iterable<string>): string
   return bestDistance <= limit ? best : undefined;
 }
 
-/** Levenshtein distance; inputs longer than 64 characters are compared by their first 64. */
+/**
+ * Returns the edit distance in which an insertion, a deletion, a substitution or a swap of two
+ * adjacent characters costs 1 (optimal string alignment). Inputs longer than 64 characters are
+ * compared by their first 64.
+ */
 export function editDistance(a: string, b: string): number {
   a = a.slice(0, 64);
   b = b.slice(0, 64);
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, beforePrevious[j - 2] + 1);
+      current.push(best);
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length];

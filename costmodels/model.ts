@@ -221,6 +221,16 @@ function readOffchip(yaml: YamlFile, node: Node | null | undefined, into: Map<st
 }
 
 /**
+ * Returns the shipped node with the same feature size as `name` ('45mn', '45', '45 NM' give
+ * '45nm'), or undefined. This catches swapped or missing unit letters, which are too far from the
+ * node name by edit distance for closestMatch.
+ */
+function nodeWithSameSize(name: string): string | undefined {
+  const size = /^\s*(\d+)/.exec(name)?.[1];
+  return size === undefined ? undefined : SHIPPED_NODES.find((node) => node === `${size}nm`);
+}
+
+/**
  * Loads the cost model of a shipped node (`45nm`, `7nm`) or of a node file. A node file has the
  * same keys as the shipped ones. Its optional `components`, `vectorOps` and `offchip` sections
  * replace or add entries of the shared tables by name. Each entry of `overrides` replaces one
@@ -232,7 +242,7 @@ export function loadCostModel(nodeOrFile: string, overrides: Readonly<Record<str
   const shipped = (SHIPPED_NODES as readonly string[]).includes(nodeOrFile);
   const looksLikeFile = /[/\\]|\.ya?ml$/i.test(nodeOrFile);
   if (!shipped && !looksLikeFile) {
-    const suggestion = closestMatch(nodeOrFile, SHIPPED_NODES);
+    const suggestion = closestMatch(nodeOrFile, SHIPPED_NODES) ?? nodeWithSameSize(nodeOrFile);
     throw new UserError(
       `unknown technology node '${nodeOrFile}': expected one of ${SHIPPED_NODES.join(', ')} or a path to a .yaml node file${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
       EXIT_INVALID_INPUT,

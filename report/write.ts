@@ -1,6 +1,7 @@
 /** Writes a comparison report in the format its file extension names, atomically. */
 import path from 'node:path';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
+import { describeFileSystemError } from '../common/file-system.js';
 import { writeFileAtomic } from '../sim/io/atomic.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
@@ -45,6 +46,6 @@ export async function writeReport(file: string, report: CompareReport): Promise<
   try {
     writeFileAtomic(file, text);
   } catch (error) {
-    throw new UserError(`cannot write report '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot write report '${file}': ${describeFileSystemError(error)}; choose a writable --report path`, EXIT_INVALID_INPUT);
   }
 }

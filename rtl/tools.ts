@@ -7,6 +7,7 @@ import { writeFileAtomic as writeFileAtomicOrThrow } from '../sim/io/atomic.js';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { EXIT_USAGE, UserError } from '../common/errors.js';
+import { describeFileSystemError } from '../common/file-system.js';
 
 /** The tools this module runs, with the Debian package that provides each. */
 export const TOOL_PACKAGES = { yosys: 'yosys', iverilog: 'iverilog', vvp: 'iverilog' } as const;
@@ -100,7 +101,6 @@ export function writeFileAtomic(path: string, text: string): void {
   try {
     writeFileAtomicOrThrow(path, text);
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
-    throw new UserError(`cannot write output file '${path}' (${reason}): check that the directory exists and is writable`);
+    throw new UserError(`cannot write output file '${path}' (${describeFileSystemError(error)}): check that the directory exists and is writable`);
   }
 }

@@ -13,7 +13,7 @@ import { writeNpyFile } from '../../sim/io/npy.js';
 import { FIDELITIES, type Fidelity } from '../../sim/matrix/index.js';
 import { METHOD_NAMES, type MethodName } from '../../sim/numerics/index.js';
 import { openTraceWriter, STALL_CAUSES, type TraceWriter } from '../../sim/trace/index.js';
-import { fileSystemReason, type CliContext } from '../io.js';
+import { fileSystemReason, makeDirectory, type CliContext } from '../io.js';
 import { loadProgramForArch } from '../program.js';
 import { checkOutputDirectory, checkOutputFile, parseChoiceOption, parseIntegerOption } from '../options.js';
 import { formatRunReport, runReportJson } from '../../sim/exec/report.js';
@@ -161,11 +161,7 @@ function estimateRunEnergy(result: RunResult, arch: ArchConfig, model: CostModel
 
 /** Writes every output tensor to DIR/NAME.npy (float32: every tensor format fits fp32 exactly); returns the paths. */
 function writeOutputs(directory: string, result: RunResult): string[] {
-  try {
-    fs.mkdirSync(directory, { recursive: true });
-  } catch (error) {
-    throw new UserError(`cannot create output directory '${directory}': ${fileSystemReason(error) ?? (error as Error).message}; choose a writable directory`, EXIT_INVALID_INPUT);
-  }
+  makeDirectory(directory, 'output directory');
   const written: string[] = [];
   for (const tensor of result.tensors) {
     if (!tensor.output || !tensor.values) continue;

@@ -12,7 +12,7 @@ import { loadCostModel } from '../../costmodels/index.js';
 import { computeReportCsv, lmulsimReportCsv, parseScaleSimConfig, parseTopology, simulateLayers } from '../../scalesim/index.js';
 import { writeFileAtomic } from '../../sim/io/atomic.js';
 import { METHOD_NAMES } from '../../sim/numerics/index.js';
-import type { CliContext } from '../io.js';
+import { describeFileSystemError, makeDirectory, type CliContext } from '../io.js';
 import { checkOutputDirectory, parseChoiceOption, parseFormatOption } from '../options.js';
 
 interface ScaleSimCommandOptions {
@@ -44,8 +44,7 @@ function readInput(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot read ${what} ${file}: ${describeFileSystemError(error)}`, EXIT_INVALID_INPUT);
   }
 }
 
@@ -73,12 +72,12 @@ async function scaleSimCommand(ctx: CliContext, options: ScaleSimCommandOptions)
   checkOutputDirectory('output directory', directory);
   const results = simulateLayers(config, topology.layers, { format: options.format, method, model });
 
+  makeDirectory(directory, 'output directory');
   try {
-    fs.mkdirSync(directory, { recursive: true });
     writeFileAtomic(path.join(directory, 'COMPUTE_REPORT.csv'), computeReportCsv(results));
     writeFileAtomic(path.join(directory, 'LMULSIM_REPORT.csv'), lmulsimReportCsv(results));
   } catch (error) {
-    throw new UserError(`cannot write the reports to ${directory}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot write the reports to ${directory}: ${describeFileSystemError(error)}; choose a writable --out directory`, EXIT_INVALID_INPUT);
   }
 
   const header = ['layer', 'M', 'K', 'N', 'SCALE-Sim cycles', 'stalls', 'util %', 'lmulsim cycles', `energy nJ (${method})`, 'energy nJ (exact)', 'mean rel. error'];

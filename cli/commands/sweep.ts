@@ -1,14 +1,15 @@
 /**
  * `lmulsim sweep FILE.yaml`: runs a design-space sweep on the main thread and worker threads, one JSON line per point,
- * and prints the Pareto front. `lmulsim sweep merge OUT.jsonl SHARD...` joins shard outputs.
+ * and prints the Pareto front. It exits with status 2 when any point failed, after writing every record.
+ * `lmulsim sweep merge OUT.jsonl SHARD...` joins shard outputs.
  */
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { EXIT_USAGE, UserError } from '../../common/errors.js';
+import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../../common/errors.js';
 import { frontRows, objectivesOf, paretoFronts, textTable } from '../../sweep/pareto.js';
 import type { PointRecord } from '../../sweep/point.js';
-import { mergeShards } from '../../sweep/records.js';
+import { mergeShards, missingIndices } from '../../sweep/records.js';
 import { checkReportPath, writeSweepReport } from '../../sweep/report.js';
 import { parseShard, runSweep } from '../../sweep/run.js';
 import { loadSweepFile } from '../../sweep/spec.js';
@@ -29,7 +30,7 @@ export function register(program: Command, context: () => CliContext): void {
     .description('run a design-space sweep from a YAML file on parallel threads and print the Pareto front of energy, cycles and error; `sweep merge OUT SHARD...` joins shard outputs')
     .argument('<file>', 'sweep YAML file, or the word merge followed by OUT.jsonl and the shard files')
     .argument('[files...]', 'with merge: the output file, then the shard files to join')
-    .option('-o, --out <file.jsonl>', 'append one JSON line per point to this file and skip points already in it (default: JSON lines on stdout, no resume)')
+    .option('-o, --out <file.jsonl>', 'append one JSON line per point to this file; a rerun skips the points that succeeded in it and reruns failed ones (default: JSON lines on stdout, no resume)')
     .option('-w, --workers <n>', `threads that run points: the main thread and n-1 worker threads, which start only when the sweep is long enough to repay their start-up (default: available parallelism, ${availableParallelism()} here)`)
     .option('--shard <I/N>', 'run only the points whose index modulo N is I; shards count from 0 (default: all points)')
     .option('--report <file>', 'also write the Pareto front of each workload to FILE.md (Markdown) or FILE.html (with a chart) (default: no report)')
@@ -73,6 +74,10 @@ async function sweepCommand(ctx: CliContext, file: string, files: string[], opti
   for (const record of failed.slice(0, 5)) ctx.warn(`point ${record.id} (index ${record.index}) failed: ${record.error}`);
   if (failed.length > 5) ctx.warn(`${failed.length - 5} more points failed; see their error fields`);
   await summarise(ctx, result.records, options, file, options.out === undefined);
+  if (failed.length > 0) {
+    const rerun = options.out === undefined ? '' : `; fix the cause and rerun with --out ${options.out} to run only the failed and missing points`;
+    throw new UserError(`${failed.length} of ${result.records.length} points failed${rerun}`, EXIT_INVALID_INPUT);
+  }
 }
 
 async function mergeCommand(ctx: CliContext, files: string[], options: SweepCommandOptions): Promise<void> {
@@ -83,6 +88,12 @@ async function mergeCommand(ctx: CliContext, files: string[], options: SweepComm
   if (out === undefined) throw new UserError('sweep merge needs an output file and shard files: lmulsim sweep merge OUT.jsonl SHARD.jsonl...', EXIT_USAGE);
   const records = mergeShards(out, shards);
   ctx.info(`merged ${records.length} points from ${shards.length} shard files into ${out}`);
+  const missing = missingIndices(records);
+  if (missing.length > 0) {
+    const listed = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '');
+    const largest = Math.max(...records.map((record) => record.index));
+    ctx.warn(`the merged points have gaps: ${missing.length} indices below ${largest} have no record (${listed}); a shard file is missing or its job has not finished`);
+  }
   await summarise(ctx, records, options, out, false);
 }
 

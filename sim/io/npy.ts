@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { UserError } from '../../common/errors.js';
+import { describeFileSystemError } from '../../common/file-system.js';
 import { writeFileAtomic } from './atomic.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -29,7 +30,7 @@ export function readNpyFile(file: string): NpyArray {
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
-    throw new UserError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`cannot read '${file}': ${describeFileSystemError(error)}`);
   }
   return parseNpy(bytes, file);
 }

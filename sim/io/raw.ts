@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { UserError } from '../../common/errors.js';
+import { describeFileSystemError } from '../../common/file-system.js';
 import { decodeHalf } from './npy.js';
 
 /** Element types of a raw file read as numbers. */
@@ -17,7 +18,7 @@ export function readBinaryFile(file: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new UserError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`cannot read '${file}': ${describeFileSystemError(error)}`);
   }
 }
 

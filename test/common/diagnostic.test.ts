@@ -22,6 +22,17 @@ describe('editDistance', () => {
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('same', 'same')).toBe(0);
   });
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('45mn', '45nm')).toBe(1);
+    expect(editDistance('lmlu', 'lmul')).toBe(1);
+    // Optimal string alignment edits no substring twice: 'ca' to 'abc' needs 3.
+    expect(editDistance('ca', 'abc')).toBe(3);
+  });
+
+  it('lets closestMatch suggest a swapped short name', () => {
+    expect(closestMatch('7mn', ['45nm', '7nm'])).toBe('7nm');
+  });
 });
 
 describe('renderDiagnostic', () => {

@@ -104,7 +104,7 @@ describe('runInference', () => {
   });
 
   it('rejects weights too large for the scratchpad', () => {
-    expect(() => runInference(pixels, IMAGES, NUMERIC_CONFIGS[4], { arch: loadArch('igpu-ddr5') })).toThrow(/room for 131072 elements in its scratchpad, but .* need 206384/);
+    expect(() => runInference(pixels, IMAGES, NUMERIC_CONFIGS[4], { arch: loadArch('igpu-ddr5') })).toThrow(/room for 131072 elements in its scratchpad, but the MLP's weights alone need 203264 elements/);
   });
 
   it('tpu-v4 logits match 128-row chunks', () => {

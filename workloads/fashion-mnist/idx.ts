@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
+import { describeFileSystemError } from '../../common/file-system.js';
 
 /** Type code of unsigned bytes, the only element type the Fashion-MNIST files use. */
 export const IDX_UBYTE = 0x08;
@@ -47,7 +48,7 @@ export function readIdxFile(file: string): IdxArray {
   try {
     bytes = fs.readFileSync(file);
   } catch (error) {
-    throw new UserError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot read '${file}': ${describeFileSystemError(error)}`, EXIT_INVALID_INPUT);
   }
   if (file.endsWith('.gz')) {
     try {

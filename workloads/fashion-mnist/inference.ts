@@ -91,10 +91,21 @@ export function checkMachineFor(arch: ArchConfig, config: NumericConfig): void {
 function checkBuffers(arch: ArchConfig, batchSize: number): void {
   const needed = bufferElements(batchSize);
   const geometry = bufferGeometry(arch);
-  for (const [buffer, contents, neededElements, availableElements] of [
-    ['scratchpad', "the MLP's weights and", needed.scratchpad, geometry.scratchpadElements],
-    ['accumulator', "the activations and biases of", needed.accumulator, geometry.accumulatorElements],
+  // The weights and biases stay resident whatever the batch size, so a buffer too small for them
+  // alone plus one image cannot be fixed with a smaller --batch.
+  const fixed = bufferElements(0);
+  const oneImage = bufferElements(1);
+  for (const [buffer, contents, fixedContents, neededElements, fixedElements, minimumElements, availableElements] of [
+    ['scratchpad', "the MLP's weights and", "the MLP's weights", needed.scratchpad, fixed.scratchpad, oneImage.scratchpad, geometry.scratchpadElements],
+    ['accumulator', 'the activations and biases of', "the MLP's biases", needed.accumulator, fixed.accumulator, oneImage.accumulator, geometry.accumulatorElements],
   ] as const) {
+    if (minimumElements > availableElements) {
+      const alone = fixedElements > availableElements ? `${fixedContents} alone need ${fixedElements} elements` : `${fixedContents} and one image need ${minimumElements} elements`;
+      throw new UserError(
+        `machine '${arch.name}' has room for ${availableElements} elements in its ${buffer}, but ${alone}, whatever the batch size: use a machine whose ${buffer} holds at least ${minimumElements} elements`,
+        EXIT_INVALID_INPUT,
+      );
+    }
     if (neededElements > availableElements) {
       throw new UserError(
         `machine '${arch.name}' has room for ${availableElements} elements in its ${buffer}, but ${contents} a batch of ${batchSize} images need ${neededElements}: use a smaller --batch or a machine with a larger ${buffer}`,
