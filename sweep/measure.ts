@@ -27,6 +27,8 @@ export interface UnpricedPoint {
   readonly record: PointRecord;
   /** Activity of a successful run, which `pricePoint` turns into energy. */
   readonly activity?: RunActivity;
+  /** Machine of a successful run, whose logic area `pricePoint` charges leakage for. */
+  readonly arch?: ArchConfig;
 }
 
 /** Checked programs kept per thread; a program depends on the workload, its format and the machine's limits. */
@@ -106,7 +108,7 @@ export function measurePoint(task: PointTask): UnpricedPoint {
       ...(errors ?? {}),
       wallMs: performance.now() - start,
     };
-    return { record, activity: result.activity() };
+    return { record, activity: result.activity(), arch };
   } catch (error) {
     return { record: { ...common, status: 'failed', error: failureMessage(error), wallMs: performance.now() - start } };
   }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { estimateEnergy, loadCostModel, type CostModel } from '../costmodels/index.js';
+import { estimateEnergy, loadCostModel, logicAreaFromArch, type CostModel } from '../costmodels/index.js';
 import type { MethodName } from '../sim/numerics/index.js';
 import type { Bound } from '../workloads/llm/estimate.js';
 import { archForPoint } from './machine.js';
@@ -107,15 +107,17 @@ export function costModel(node: string): CostModel {
 export type PointMeasurements = Omit<PointRecord, 'id' | 'sweep' | 'index' | 'params' | 'status' | 'error' | 'wallMs'>;
 
 /**
- * Completes a measured point with its energy from the cost model of the point's `node`. A cost
- * model that fails to load fails the point.
+ * Completes a measured point with its energy from the cost model of the point's `node`: dynamic
+ * energy plus the leakage of the machine's logic area over the run time. A cost model that fails
+ * to load fails the point.
  */
 export function pricePoint(unpriced: UnpricedPoint): PointRecord {
-  const { record, activity } = unpriced;
+  const { record, activity, arch } = unpriced;
   if (activity === undefined || record.status !== 'ok') return record;
   const start = performance.now();
   try {
-    const energy = estimateEnergy(activity, costModel(String(record.params.node ?? DEFAULT_NODE)));
+    const model = costModel(String(record.params.node ?? DEFAULT_NODE));
+    const energy = estimateEnergy(activity, model, arch ? { logicArea: logicAreaFromArch(arch, model) } : {});
     const { wallMs, ...measured } = record;
     return { ...measured, energyPj: energy.totalPj, ...(energy.pjPerMac !== undefined ? { pjPerMac: energy.pjPerMac } : {}), wallMs: wallMs + performance.now() - start };
   } catch (error) {

@@ -13,6 +13,8 @@ export interface RecordFile {
   /** Bytes up to and including the last newline; anything after it is a partial line. */
   readonly completeBytes: number;
   readonly totalBytes: number;
+  /** Text after the last newline: empty, or the partial line an interrupted write left. */
+  readonly partialLine: string;
 }
 
 function isRecordShape(value: unknown): value is PointRecord {
@@ -27,7 +29,7 @@ export function readRecordFile(file: string): RecordFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], completeBytes: 0, totalBytes: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], completeBytes: 0, totalBytes: 0, partialLine: '' };
     throw new UserError(`cannot read sweep output ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
   }
   const lastNewline = text.lastIndexOf('\n');
@@ -46,12 +48,21 @@ export function readRecordFile(file: string): RecordFile {
     if (!isRecordShape(value)) throw new UserError(`${file}:${index + 1}: invalid sweep output line: expected an object with id, sweep, index and status`, EXIT_INVALID_INPUT);
     records.push(value);
   }
-  return { records, completeBytes: Buffer.byteLength(complete), totalBytes: Buffer.byteLength(text) };
+  return { records, completeBytes: Buffer.byteLength(complete), totalBytes: Buffer.byteLength(text), partialLine: text.slice(complete.length) };
 }
 
-/** Cuts a trailing partial line off `file`, so that appended lines start on a line of their own. */
+/**
+ * Cuts a trailing partial line off `file`, so that appended lines start on a line of their own.
+ * `readRecordFile` has already checked every complete line, so the cut happens only when the
+ * partial line also starts like a record (`{"`). Any other text after the last newline means the
+ * file is not a sweep output, and this throws UserError (exit 2) without changing the file.
+ */
 export function dropPartialLine(file: string, recordFile: RecordFile): void {
-  if (recordFile.totalBytes > recordFile.completeBytes) fs.truncateSync(file, recordFile.completeBytes);
+  if (recordFile.totalBytes === recordFile.completeBytes) return;
+  if (!recordFile.partialLine.startsWith('{"')) {
+    throw new UserError(`${file} is not a sweep output file: its last line is not a JSON record; give --out a new file or an earlier output of this sweep`, EXIT_INVALID_INPUT);
+  }
+  fs.truncateSync(file, recordFile.completeBytes);
 }
 
 /** Checks that all records come from the sweep file with hash `sweepHash`; `file` names their source. */
@@ -62,21 +73,22 @@ export function checkSameSweep(records: readonly PointRecord[], sweepHash: strin
   }
 }
 
-/** Orders records by their position in the sweep, keeping the first record of each point id. */
+/**
+ * Orders records by their position in the sweep, keeping the latest record of each point id: the
+ * one that comes last in `records`. A resumed sweep appends a rerun point after its failed line.
+ */
 export function deduplicate(records: readonly PointRecord[]): PointRecord[] {
-  const seen = new Set<string>();
-  const unique: PointRecord[] = [];
+  const latest = new Map<string, PointRecord>();
   for (const record of records) {
-    if (seen.has(record.id)) continue;
-    seen.add(record.id);
-    unique.push(record);
+    latest.delete(record.id);
+    latest.set(record.id, record);
   }
-  return unique.sort((x, y) => x.index - y.index);
+  return [...latest.values()].sort((x, y) => x.index - y.index);
 }
 
 /**
- * Joins shard outputs into `out`: checks that every line comes from the same sweep file, drops
- * repeated point ids and orders by position in the sweep. Writes atomically and returns the records.
+ * Joins shard outputs into `out`: checks that every line comes from the same sweep file, keeps the
+ * latest record of each point id (later files supersede earlier ones) and orders by position in the sweep. Writes atomically and returns the records.
  */
 export function mergeShards(out: string, shards: readonly string[]): PointRecord[] {
   if (shards.length === 0) throw new UserError('sweep merge needs at least one shard file: lmulsim sweep merge OUT.jsonl SHARD.jsonl...', EXIT_INVALID_INPUT);
@@ -93,4 +105,17 @@ export function mergeShards(out: string, shards: readonly string[]): PointRecord
   const merged = deduplicate(all);
   writeFileAtomic(out, merged.map((record) => JSON.stringify(record) + '\n').join(''));
   return merged;
+}
+
+/**
+ * Returns the indices from 0 to the largest index in `records` that no record has. A merge of
+ * all shards of a finished sweep has none; points after the largest index cannot be detected
+ * without the sweep file.
+ */
+export function missingIndices(records: readonly PointRecord[]): number[] {
+  const present = new Set(records.map((record) => record.index));
+  const largest = Math.max(-1, ...present);
+  const missing: number[] = [];
+  for (let index = 0; index <= largest; index++) if (!present.has(index)) missing.push(index);
+  return missing;
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a sweep's points on the main thread and worker threads (pool.ts). Each finished point is
- * appended to the output file at once, so an interrupted sweep keeps its finished points, and a
- * rerun skips every point id already in the file.
+ * appended to the output file at once, so an interrupted sweep keeps its finished points. A rerun
+ * skips every point whose latest record in the file has status ok, and runs failed and missing
+ * points. A rerun point's new line follows its old failed line, which stays in the file.
  */
 import fs from 'node:fs';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
@@ -28,7 +29,7 @@ export interface SweepRunOptions {
   readonly mainThread?: boolean;
   /** Receives a message when a worker thread fails to start or dies. */
   readonly onWarning?: (message: string) => void;
-  /** Called once before the first point runs, with the number of points to run. */
+  /** Called once before the first point runs, with the number of points to run and of points skipped because `out` has them. */
   readonly onStart?: (pending: number, skipped: number) => void;
 }
 
@@ -66,6 +67,7 @@ export async function runSweep(spec: SweepSpec, options: SweepRunOptions): Promi
     const existing = readRecordFile(options.out);
     checkSameSweep(existing.records, spec.sweepHash, options.out);
     dropPartialLine(options.out, existing);
+    // Later lines supersede earlier ones, so `finished` keeps the latest record of each point.
     for (const record of existing.records) finished.set(record.id, record);
     try {
       fs.appendFileSync(options.out, '');
@@ -74,7 +76,7 @@ export async function runSweep(spec: SweepSpec, options: SweepRunOptions): Promi
     }
   }
   const shardIds = new Set(tasks.map((task) => task.id));
-  const pending = tasks.filter((task) => !finished.has(task.id));
+  const pending = tasks.filter((task) => finished.get(task.id)?.status !== 'ok');
   const skipped = tasks.length - pending.length;
   options.onStart?.(pending.length, skipped);
 
@@ -94,6 +96,8 @@ export async function runSweep(spec: SweepSpec, options: SweepRunOptions): Promi
     });
   }
 
-  const records = [...[...finished.values()].filter((record) => shardIds.has(record.id)), ...fresh].sort((x, y) => x.index - y.index);
+  const freshIds = new Set(fresh.map((record) => record.id));
+  const kept = [...finished.values()].filter((record) => shardIds.has(record.id) && !freshIds.has(record.id));
+  const records = [...kept, ...fresh].sort((x, y) => x.index - y.index);
   return { records, ran: fresh.length, skipped, threadPoints };
 }

@@ -5,16 +5,18 @@
  * with exit status 2.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closestMatch, type Diagnostic } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
-import { parseSizeBytes } from '../sim/arch/index.js';
+import { loadCostModel, SHIPPED_NODES } from '../costmodels/index.js';
+import { listPresets, parseSizeBytes } from '../sim/arch/index.js';
 import { DATAFLOWS, type Dataflow } from '../sim/arch/types.js';
 import { parseYamlSource, type KeyPath } from '../sim/arch/yaml-source.js';
 import { METHOD_NAMES, tryParseFormat, type MethodName } from '../sim/numerics/index.js';
 import { PHASES, type Phase } from '../workloads/llm/kernels.js';
 import { MODEL_ZOO } from '../workloads/llm/zoo.js';
+import { archForPoint } from './machine.js';
 
 /** Sweepable parameters, in the order they appear in point ids and tables. */
 export const SWEEP_PARAMETERS = ['workload', 'rows', 'cols', 'dataflow', 'method', 'format', 'scratchpadBytes', 'accumulatorBytes', 'bandwidthGBps', 'clockMhz', 'node'] as const;
@@ -108,6 +110,7 @@ export function loadSweepFile(file: string): SweepSpec {
 /** Validates sweep-file text; `file` names it in diagnostics and anchors relative paths. */
 export function sweepFromYamlText(text: string, file: string): SweepSpec {
   const source = parseYamlSource(text, file);
+  nodeProblems.clear();
   const diagnostics: Diagnostic[] = [];
   const fail = (): never => {
     const count = diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
@@ -131,6 +134,7 @@ export function sweepFromYamlText(text: string, file: string): SweepSpec {
 
   const directory = path.dirname(path.resolve(file));
   const base = parseBase(root.base, directory, report);
+  if (root.base === undefined || typeof root.base === 'string') checkBaseLoads(base, root.base === undefined ? [] : ['base'], report);
   const numerics = parseSwitch(root.numerics, ['numerics'], report);
   let fidelity: 'tile' | 'pe' = 'tile';
   if (root.fidelity === 'tile' || root.fidelity === 'pe') fidelity = root.fidelity;
@@ -176,6 +180,24 @@ function parseBase(value: unknown, directory: string, report: Reporter): string 
   }
   const looksLikePath = /[\\/]/.test(value) || /\.ya?ml$/i.test(value);
   return looksLikePath ? path.resolve(directory, value) : value;
+}
+
+/** Reports a base machine that is neither a preset nor a valid machine file. */
+function checkBaseLoads(base: string, at: KeyPath, report: Reporter): void {
+  const target = at.length === 0 ? 'key' : 'value';
+  if (!path.isAbsolute(base)) {
+    const presets = listPresets().map((preset) => preset.name);
+    if (presets.includes(base)) return;
+    const suggestion = closestMatch(base, presets);
+    report(at, target, `unknown base machine '${base}': expected a preset name or a machine-description YAML file`, suggestion ? `did you mean '${suggestion}'?` : `presets: ${presets.join(', ')}`);
+    return;
+  }
+  try {
+    archForPoint(base, {});
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    report(at, target, `base machine ${base} does not load: ${error.message}`, 'run lmulsim check on the file to see every problem in it');
+  }
 }
 
 function parseSwitch(value: unknown, at: KeyPath, report: Reporter): boolean {
@@ -225,7 +247,25 @@ function parseProgram(value: unknown, at: KeyPath, directory: string, report: Re
     report([...at, 'program'], 'value', `invalid program '${String(value)}': expected a .lasm file path`);
     return undefined;
   }
-  return { kind: 'program', file: path.resolve(directory, value) };
+  const file = path.resolve(directory, value);
+  const problem = unreadableReason(file);
+  if (problem !== undefined) {
+    report([...at, 'program'], 'value', `cannot read program ${file}: ${problem}`, 'program paths are relative to the sweep file');
+    return undefined;
+  }
+  return { kind: 'program', file };
+}
+
+/** Returns why `file` cannot be read as a file, or undefined when it can. */
+function unreadableReason(file: string): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) return 'it is a directory';
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message);
+  }
 }
 
 function parseGemm(gemm: unknown, at: KeyPath, report: Reporter): GemmWorkload | undefined {
@@ -311,8 +351,9 @@ function parseModel(value: unknown, at: KeyPath, report: Reporter): ModelWorkloa
  * or undefined after reporting the problem.
  */
 function parseParameter(name: SweepParameter, value: unknown, at: KeyPath, workloads: ReadonlyMap<string, Workload>, report: Reporter): string | number | undefined {
-  const bad = (expected: string): undefined => {
-    report(at, 'value', `invalid ${name} '${String(value)}': expected ${expected}`);
+  const bad = (expected: string, candidates: readonly string[] = []): undefined => {
+    const suggestion = typeof value === 'string' ? closestMatch(value, candidates) : undefined;
+    report(at, 'value', `invalid ${name} '${String(value)}': expected ${expected}`, suggestion ? `did you mean '${suggestion}'?` : undefined);
     return undefined;
   };
   switch (name) {
@@ -332,10 +373,10 @@ function parseParameter(name: SweepParameter, value: unknown, at: KeyPath, workl
     case 'dataflow': {
       if (typeof value !== 'string') return bad(`one of ${DATAFLOWS.join(', ')} or ws, os, is`);
       const long = SHORT_DATAFLOWS[value] ?? (DATAFLOWS as readonly string[]).find((candidate) => candidate === value);
-      return long ?? bad(`one of ${DATAFLOWS.join(', ')} or ws, os, is`);
+      return long ?? bad(`one of ${DATAFLOWS.join(', ')} or ws, os, is`, DATAFLOWS);
     }
     case 'method':
-      return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value) ? (value as MethodName) : bad(`one of ${METHOD_NAMES.join(', ')}`);
+      return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value) ? (value as MethodName) : bad(`one of ${METHOD_NAMES.join(', ')}`, METHOD_NAMES);
     case 'format':
       return typeof value === 'string' && tryParseFormat(value) !== undefined ? value : bad('a format name such as e4m3, e5m2, bf16, fp16 or fp32');
     case 'scratchpadBytes':
@@ -345,10 +386,35 @@ function parseParameter(name: SweepParameter, value: unknown, at: KeyPath, workl
       const bytes = parseSizeBytes(value);
       return typeof bytes === 'number' ? bytes : bad('a size such as 256 KiB, 1 MiB or 65536');
     }
-    case 'node':
-      if (typeof value !== 'string' || value.trim() === '') return bad('45nm, 7nm or a cost-model YAML file');
-      return value;
+    case 'node': {
+      if (typeof value !== 'string' || value.trim() === '') return bad(`${SHIPPED_NODES.join(', ')} or a cost-model YAML file`);
+      const problem = nodeProblem(value);
+      if (problem === undefined) return value;
+      const looksLikeFile = /[/\\]|\.ya?ml$/i.test(value);
+      const suggestion = looksLikeFile ? undefined : closestMatch(value, SHIPPED_NODES);
+      report(at, 'value', looksLikeFile ? problem : `unknown node '${value}': expected ${SHIPPED_NODES.join(', ')} or a cost-model YAML file`, suggestion ? `did you mean '${suggestion}'?` : undefined);
+      return undefined;
+    }
   }
+}
+
+const nodeProblems = new Map<string, string | undefined>();
+
+/**
+ * Loads the cost model of a node name or file once per value and sweep file, and returns why it fails, or undefined
+ * when it loads. A file path is relative to the working directory, as points load it.
+ */
+function nodeProblem(node: string): string | undefined {
+  if (nodeProblems.has(node)) return nodeProblems.get(node);
+  let problem: string | undefined;
+  try {
+    loadCostModel(node);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    problem = error.message;
+  }
+  nodeProblems.set(node, problem);
+  return problem;
 }
 
 function isSweepParameter(key: string): key is SweepParameter {

@@ -1,34 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderDiagnostic } from '../../common/diagnostic.js';
-import { UserError } from '../../common/errors.js';
 import type { PointRecord } from '../../sweep/point.js';
 import { sweepFromYamlText } from '../../sweep/spec.js';
 import { runCli } from '../helpers.js';
+import { diagnosticsOf, readLines } from './fixtures/specs.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'lmulsim-sweep-model-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-/** Returns the rendered diagnostics of an invalid sweep text, one string each. */
-function diagnosticsOf(text: string): string[] {
-  try {
-    sweepFromYamlText(text, 'bad.yaml');
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    expect(error.exitCode).toBe(2);
-    return error.diagnostics.map((diagnostic) => renderDiagnostic(diagnostic, text));
-  }
-  throw new Error('expected the sweep text to be rejected');
-}
-
-function readLines(file: string): PointRecord[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as PointRecord);
-}
 
 describe('model workload in a sweep file', () => {
   it('name alone takes the model command defaults', () => {
@@ -171,7 +152,8 @@ describe('model workload points', () => {
 
     const result = await runCli(['sweep', file, '--out', failing, '--workers', '1']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('1 of 1 points failed');
     const [record] = readLines(failing);
     expect(record.status).toBe('failed');
     expect(record.error).toContain("weightsIn hbm needs HBM, but machine 'edge-npu' has");

@@ -129,7 +129,8 @@ describe('sweep on worker threads', () => {
 
     const result = await runCli(['sweep', file, '--out', out, '--workers', '1']);
 
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('1 of 2 points failed');
     const records = readLines(out).sort((x, y) => x.index - y.index);
     expect(records.map((record) => record.status)).toEqual(['failed', 'ok']);
     expect(records[0].error).toContain('core.scratchpad.capacityBytes (16) is not a multiple of');
