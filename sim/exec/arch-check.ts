@@ -9,8 +9,7 @@
  *   indices and `core` can take (addresses that depend on scalar registers are checked at run time
  *   only);
  * - tensors that do not fit the machine's DRAM or host memory, or host tensors without a host link.
- * The executor stops at the first of these problems when a program skips this check, except a
- * `matmul` `out=` format, which it runs as written.
+ * The executor stops at the first of these problems when a program skips this check.
  */
 import type { Diagnostic } from '../../common/diagnostic.js';
 import { MULTIPLIER_METHODS, type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
