@@ -9,7 +9,7 @@ export { CELL_TYPES, type CellType, type ComponentInstance } from './components.
 export { estimateEnergy, METHOD_UNITS, REPORT_COMPONENTS, type EnergyLine, type EnergyOptions, type EnergyReport } from './energy.js';
 export { FORMULA_FUNCTIONS, parseFormula } from './formula.js';
 export { attentionActivity, defaultMachine, gemmActivity, type AnalyticMachine, type KernelNumerics } from './kernels.js';
-export { applyOverrides, dataDirectory, isHostLinkKind, loadCostModel, overrideNames, SHIPPED_NODES, type CostModel, type HostMemory, type OverrideParameter, type SourcedValue } from './model.js';
+export { applyOverrides, dataDirectory, isHostLinkKind, loadCostModel, overrideNames, SHIPPED_NODES, suggestNode, type CostModel, type HostMemory, type OverrideParameter, type SourcedValue } from './model.js';
 export type { Provenance } from './provenance.js';
 export { sramEnergyPerAccess, type SramEnergy } from './sram.js';
 export { UNIT_NAMES, unitCost, type UnitCost, type UnitCostOptions, type UnitName } from './unitCost.js';

@@ -221,11 +221,13 @@ function readOffchip(yaml: YamlFile, node: Node | null | undefined, into: Map<st
 }
 
 /**
- * Returns the shipped node with the same feature size as `name` ('45mn', '45', '45 NM' give
- * '45nm'), or undefined. This catches swapped or missing unit letters, which are too far from the
- * node name by edit distance for closestMatch.
+ * Returns the shipped node closest to a misspelt node name, or undefined. Besides edit distance it
+ * matches the feature size ('45', '45 NM' give '45nm'), because a missing unit is too many edits
+ * away for closestMatch.
  */
-function nodeWithSameSize(name: string): string | undefined {
+export function suggestNode(name: string): string | undefined {
+  const closest = closestMatch(name, SHIPPED_NODES);
+  if (closest !== undefined) return closest;
   const size = /^\s*(\d+)/.exec(name)?.[1];
   return size === undefined ? undefined : SHIPPED_NODES.find((node) => node === `${size}nm`);
 }
@@ -242,7 +244,7 @@ export function loadCostModel(nodeOrFile: string, overrides: Readonly<Record<str
   const shipped = (SHIPPED_NODES as readonly string[]).includes(nodeOrFile);
   const looksLikeFile = /[/\\]|\.ya?ml$/i.test(nodeOrFile);
   if (!shipped && !looksLikeFile) {
-    const suggestion = closestMatch(nodeOrFile, SHIPPED_NODES) ?? nodeWithSameSize(nodeOrFile);
+    const suggestion = suggestNode(nodeOrFile);
     throw new UserError(
       `unknown technology node '${nodeOrFile}': expected one of ${SHIPPED_NODES.join(', ')} or a path to a .yaml node file${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
       EXIT_INVALID_INPUT,

@@ -11,6 +11,7 @@ import { UserError } from '../common/errors.js';
 import { archFromYamlText, listPresets } from '../sim/arch/index.js';
 import type { ArchConfig } from '../sim/arch/types.js';
 import type { PointParameters } from './spec.js';
+import { describeFileSystemError } from '../common/file-system.js';
 
 /** Point parameters that change the machine description; the others (workload, method, node) do not. */
 const MACHINE_PARAMETERS = ['rows', 'cols', 'dataflow', 'scratchpadBytes', 'accumulatorBytes', 'clockMhz', 'bandwidthGBps', 'format'] as const;
@@ -55,7 +56,7 @@ function baseDocument(base: string): { document: Document; file: string } {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read base machine ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`cannot read base machine ${file}: ${describeFileSystemError(error)}`);
   }
   const entry = { document: parseDocument(text), file };
   baseDocuments.set(base, entry);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
 import { writeFileAtomic } from '../sim/io/atomic.js';
 import type { PointRecord } from './point.js';
+import { describeFileSystemError } from '../common/file-system.js';
 
 /** Records of a sweep output file and the byte length of its complete lines. */
 export interface RecordFile {
@@ -30,7 +31,7 @@ export function readRecordFile(file: string): RecordFile {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], completeBytes: 0, totalBytes: 0, partialLine: '' };
-    throw new UserError(`cannot read sweep output ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot read sweep output ${file}: ${describeFileSystemError(error)}`, EXIT_INVALID_INPUT);
   }
   const lastNewline = text.lastIndexOf('\n');
   const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline + 1);

@@ -10,6 +10,7 @@ import { renderSvg } from '../report/index.js';
 import { writeFileAtomic } from '../sim/io/atomic.js';
 import { frontRows, markdownTable, type Objective, type WorkloadFront } from './pareto.js';
 import type { PointRecord } from './point.js';
+import { describeFileSystemError } from '../common/file-system.js';
 
 /** Extensions `--report` accepts. */
 export const SWEEP_REPORT_EXTENSIONS = ['.md', '.html'] as const;
@@ -115,6 +116,6 @@ export async function writeSweepReport(file: string, input: ReportInput): Promis
   try {
     writeFileAtomic(file, text);
   } catch (error) {
-    throw new UserError(`cannot write report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+    throw new UserError(`cannot write report ${file}: ${describeFileSystemError(error)}`, EXIT_INVALID_INPUT);
   }
 }

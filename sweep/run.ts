@@ -10,6 +10,7 @@ import { pointTasks, type PointRecord, type PointTask } from './point.js';
 import { runPoints, type PointRunCounts } from './pool.js';
 import { checkSameSweep, dropPartialLine, readRecordFile } from './records.js';
 import type { SweepSpec } from './spec.js';
+import { describeFileSystemError } from '../common/file-system.js';
 
 /** A 0-based shard: this run takes the points whose index modulo `count` equals `index`. */
 export interface Shard {
@@ -72,7 +73,7 @@ export async function runSweep(spec: SweepSpec, options: SweepRunOptions): Promi
     try {
       fs.appendFileSync(options.out, '');
     } catch (error) {
-      throw new UserError(`cannot write sweep output ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT_INVALID_INPUT);
+      throw new UserError(`cannot write sweep output ${options.out}: ${describeFileSystemError(error)}`, EXIT_INVALID_INPUT);
     }
   }
   const shardIds = new Set(tasks.map((task) => task.id));

@@ -9,7 +9,8 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closestMatch, type Diagnostic } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
-import { loadCostModel, SHIPPED_NODES } from '../costmodels/index.js';
+import { describeFileSystemError } from '../common/file-system.js';
+import { loadCostModel, SHIPPED_NODES, suggestNode } from '../costmodels/index.js';
 import { listPresets, parseSizeBytes } from '../sim/arch/index.js';
 import { DATAFLOWS, type Dataflow } from '../sim/arch/types.js';
 import { parseYamlSource, type KeyPath } from '../sim/arch/yaml-source.js';
@@ -263,8 +264,7 @@ function unreadableReason(file: string): string | undefined {
     accessSync(file, constants.R_OK);
     return undefined;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message);
+    return describeFileSystemError(error);
   }
 }
 
@@ -391,7 +391,7 @@ function parseParameter(name: SweepParameter, value: unknown, at: KeyPath, workl
       const problem = nodeProblem(value);
       if (problem === undefined) return value;
       const looksLikeFile = /[/\\]|\.ya?ml$/i.test(value);
-      const suggestion = looksLikeFile ? undefined : closestMatch(value, SHIPPED_NODES);
+      const suggestion = looksLikeFile ? undefined : suggestNode(value);
       report(at, 'value', looksLikeFile ? problem : `unknown node '${value}': expected ${SHIPPED_NODES.join(', ')} or a cost-model YAML file`, suggestion ? `did you mean '${suggestion}'?` : undefined);
       return undefined;
     }
