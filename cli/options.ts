@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { Command, Option } from 'commander';
 import { closestMatch } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../common/errors.js';
-import { pseudoFileSystemOf } from '../common/file-system.js';
+import { describeFileSystemError, nearestExistingDirectory, pseudoFileSystemOf } from '../common/file-system.js';
 import { NAMED_FORMATS, tryParseFormat, type FloatFormat } from '../sim/numerics/index.js';
-import { fileSystemReason } from './io.js';
 
 /** Parses an integer option value, rejecting fractions, garbage and values outside [min, max]. */
 export function parseIntegerOption(option: string, text: string, min: number, max: number): number {
@@ -196,44 +195,19 @@ export function checkOutputDirectory(label: string, directory: string): void {
   const fail = (reason: string): never => {
     throw new UserError(`cannot write ${label} '${directory}': ${reason}; choose a writable directory`, EXIT_INVALID_INPUT);
   };
-  const target = path.resolve(directory);
-  let current = target;
-  for (;;) {
-    const stats = statOrUndefined(current, fail, true);
-    if (stats !== undefined) {
-      if (!stats.isDirectory()) fail(current === target ? 'it is not a directory' : `'${current}' is not a directory`);
-      const pseudo = pseudoFileSystemOf(current);
-      if (pseudo !== undefined) fail(`'${current}' is on the kernel ${pseudo} pseudo-file system, which cannot hold files`);
-      if (!isWritable(current)) fail(`'${current}' is not writable`);
-      return;
-    }
-    if (isSymbolicLink(current)) fail(`'${current}' is a symbolic link to a missing target`);
-    const parent = path.dirname(current);
-    if (parent === current) fail('no part of the path exists');
-    current = parent;
-  }
+  const { directory: existing } = nearestExistingDirectory(path.resolve(directory), fail);
+  const pseudo = pseudoFileSystemOf(existing);
+  if (pseudo !== undefined) fail(`'${existing}' is on the kernel ${pseudo} pseudo-file system, which cannot hold files`);
+  if (!isWritable(existing)) fail(`'${existing}' is not writable`);
 }
 
-/**
- * Returns the stats of `target`, undefined when it does not exist, or calls `fail` with the reason.
- * With `notDirectoryIsMissing`, ENOTDIR (an ancestor is a file) also returns undefined, so that a
- * caller walking up the path reports that ancestor by name.
- */
-function statOrUndefined(target: string, fail: (reason: string) => never, notDirectoryIsMissing = false): fs.Stats | undefined {
+/** Returns the stats of `target`, undefined when it does not exist, or calls `fail` with the reason. */
+function statOrUndefined(target: string, fail: (reason: string) => never): fs.Stats | undefined {
   try {
     return fs.statSync(target);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || (code === 'ENOTDIR' && notDirectoryIsMissing)) return undefined;
-    return fail(fileSystemReason(error) ?? (error as Error).message);
-  }
-}
-
-function isSymbolicLink(target: string): boolean {
-  try {
-    return fs.lstatSync(target).isSymbolicLink();
-  } catch {
-    return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return fail(describeFileSystemError(error));
   }
 }
 

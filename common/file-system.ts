@@ -65,18 +65,12 @@ function isSymbolicLink(target: string): boolean {
 }
 
 /**
- * Creates `directory` and its missing parents, one component at a time from the nearest existing
- * ancestor. Node's `fs.mkdirSync(..., { recursive: true })` loops forever on Linux when a file
- * system returns ENOENT for a new child of an existing directory, as procfs does, so this function
- * calls the non-recursive form once per missing component. Every failure, including a dangling
- * symbolic link or a path component that is a file, throws UserError (exit status 2) naming
- * `label` and `directory`.
+ * Walks up from `target` (an absolute path) to its nearest existing ancestor, `target` itself
+ * included, which must be a directory. Returns that directory and the missing components below it,
+ * deepest first. Calls `fail` when a missing component is a dangling symbolic link, when the
+ * nearest existing ancestor is not a directory, or when a stat fails for another reason.
  */
-export function makeDirectory(directory: string, label = 'output directory'): void {
-  const fail = (reason: string): never => {
-    throw new UserError(`cannot create ${label} '${directory}': ${reason}; choose a writable directory`, EXIT_INVALID_INPUT);
-  };
-  const target = path.resolve(directory);
+export function nearestExistingDirectory(target: string, fail: (reason: string) => never): { directory: string; missing: string[] } {
   const missing: string[] = [];
   let current = target;
   for (;;) {
@@ -95,8 +89,24 @@ export function makeDirectory(directory: string, label = 'output directory'): vo
       continue;
     }
     if (!stats.isDirectory()) fail(current === target ? 'it is not a directory' : `'${current}' is not a directory`);
-    break;
+    return { directory: current, missing };
   }
+}
+
+/**
+ * Creates `directory` and its missing parents, one component at a time from the nearest existing
+ * ancestor. Node's `fs.mkdirSync(..., { recursive: true })` loops forever on Linux when a file
+ * system returns ENOENT for a new child of an existing directory, as procfs does, so this function
+ * calls the non-recursive form once per missing component. Every failure, including a dangling
+ * symbolic link or a path component that is a file, throws UserError (exit status 2) naming
+ * `label` and `directory`.
+ */
+export function makeDirectory(directory: string, label = 'output directory'): void {
+  const fail = (reason: string): never => {
+    throw new UserError(`cannot create ${label} '${directory}': ${reason}; choose a writable directory`, EXIT_INVALID_INPUT);
+  };
+  const target = path.resolve(directory);
+  const { missing } = nearestExistingDirectory(target, fail);
 
   for (const component of missing.reverse()) {
     try {
