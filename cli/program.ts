@@ -21,7 +21,7 @@ export interface CheckedProgram {
  */
 export function loadProgramForArch(ctx: CliContext, file: string, arch: ArchConfig, options: MachineCheckOptions = {}): CheckedProgram {
   const [checked] = checkFiles([file], targetFromArch(arch));
-  const diagnostics = checked.program ? [...checked.diagnostics, ...checkProgramOnMachine(checked.program, arch, options)] : checked.diagnostics;
+  const diagnostics = checked.program ? [...checked.diagnostics, ...checkProgramOnMachine(checked.program, arch, { ...options, sources: checked.sources })] : checked.diagnostics;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0 || !checked.program) {
     throw new UserError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was run`, EXIT_INVALID_INPUT, diagnostics, checked.sources);

@@ -11,7 +11,7 @@
  * - tensors that do not fit the machine's DRAM or host memory, or host tensors without a host link.
  * The executor stops at the first of these problems when a program skips this check.
  */
-import type { Diagnostic } from '../../common/diagnostic.js';
+import type { Diagnostic, SourceSpan } from '../../common/diagnostic.js';
 import { MULTIPLIER_METHODS, type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
 import { bounds, type Interval, type IntervalEnv } from '../../isa/resolve.js';
 import type { ArchConfig } from '../arch/types.js';
@@ -25,6 +25,11 @@ export interface MachineCheckOptions {
    * program's own methods are then not checked; the caller checks the replacements.
    */
   readonly methodsReplaced?: boolean;
+  /**
+   * Source texts by file name. With them, a mismatch in an option (`method=`, `in=`, `out=`) points
+   * at that option rather than at the whole instruction.
+   */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 /** Returns an error diagnostic for every mismatch between `program` and `arch`, in program order. */
@@ -105,6 +110,8 @@ class MachineChecker {
         instruction,
         `matmul method '${instruction.method}' runs on the ${datapathOf(instruction.method)} datapath, which the matrix unit of machine '${this.arch.name}' lacks; ` +
           `the machine supports: ${methodsOf(this.arch).map((method) => `method=${method}`).join(', ')}`,
+        undefined,
+        'method',
       );
     }
     if (!matrix.inputFormats.includes(instruction.inputFormat)) {
@@ -112,6 +119,8 @@ class MachineChecker {
         instruction,
         `matmul input format '${instruction.inputFormat}' is not an input format of the matrix unit of machine '${this.arch.name}'; ` +
           `the machine supports: ${matrix.inputFormats.map((format) => `in=${format}`).join(', ')}`,
+        undefined,
+        'in',
       );
     }
     if (instruction.accumulateFormat !== this.accumulatorFormat) {
@@ -120,6 +129,7 @@ class MachineChecker {
         `matmul accumulates in ${instruction.accumulateFormat} (its out= format, fp32 when absent), but the matrix unit of machine '${this.arch.name}' ` +
           `accumulates in ${this.accumulatorFormat}; the machine supports: out=${this.accumulatorFormat}`,
         'an out= format wider or narrower than the machine\'s accumulator format is rejected, because the matrix unit adds in that format only',
+        'out',
       );
     }
   }
@@ -154,9 +164,56 @@ class MachineChecker {
     );
   }
 
-  private error(instruction: Instruction, message: string, hint?: string): void {
-    this.diagnostics.push(hint ? { severity: 'error', message, span: instruction.span, hint } : { severity: 'error', message, span: instruction.span });
+  /** Reports an error at `instruction`, or at its option `optionKey` when the source shows where that is. */
+  private error(instruction: Instruction, message: string, hint?: string, optionKey?: string): void {
+    const span = (optionKey !== undefined && this.optionSpan(instruction.span, optionKey)) || instruction.span;
+    this.diagnostics.push(hint ? { severity: 'error', message, span, hint } : { severity: 'error', message, span });
   }
+
+  /** Offsets where the lines of each source start, computed once per file. */
+  private readonly lineStarts = new Map<string, number[]>();
+
+  /** Returns the span of `key=value` inside the instruction at `span`, or undefined when the source is unknown or the option is absent. */
+  private optionSpan(span: SourceSpan, key: string): SourceSpan | undefined {
+    const source = this.options.sources?.get(span.file);
+    if (source === undefined) return undefined;
+    let starts = this.lineStarts.get(span.file);
+    if (starts === undefined) {
+      starts = [0];
+      for (let i = 0; i < source.length; i++) {
+        const c = source.charCodeAt(i);
+        if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
+      this.lineStarts.set(span.file, starts);
+    }
+    const lineStart = starts[span.line - 1];
+    if (lineStart === undefined) return undefined;
+    const from = lineStart + span.column - 1;
+    const to = lineStart + (span.endColumn ?? span.column) - 1;
+    const found = findOption(source, from, to, key);
+    if (found === undefined) return undefined;
+    return { file: span.file, line: span.line, column: found.start - lineStart + 1, endLine: span.line, endColumn: found.end - lineStart + 1 };
+  }
+}
+
+/**
+ * Finds the option `key=value` in `text[from, to)`: `key` in any case, after a space or tab, then
+ * `=` (spaces allowed around it), then the value up to the next space. Returns its offsets.
+ */
+function findOption(text: string, from: number, to: number, key: string): { start: number; end: number } | undefined {
+  const lower = text.slice(from, to).toLowerCase();
+  for (let at = lower.indexOf(key); at >= 0; at = lower.indexOf(key, at + 1)) {
+    const before = lower.charCodeAt(at - 1);
+    if (before !== 32 && before !== 9) continue;
+    let i = at + key.length;
+    while (lower.charCodeAt(i) === 32 || lower.charCodeAt(i) === 9) i++;
+    if (lower.charCodeAt(i) !== 61) continue;
+    i++;
+    while (lower.charCodeAt(i) === 32 || lower.charCodeAt(i) === 9) i++;
+    while (i < lower.length && lower.charCodeAt(i) !== 32 && lower.charCodeAt(i) !== 9) i++;
+    return { start: from + at, end: from + i };
+  }
+  return undefined;
 }
 
 function maxLength(a: number | undefined, b: number | undefined): number | undefined {

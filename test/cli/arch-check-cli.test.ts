@@ -35,7 +35,9 @@ describe('check --arch machine check', () => {
     const result = await runCli(['check', '--arch', 'edge-npu', file]);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${file}:5:1: error: matmul accumulates in fp16 (its out= format, fp32 when absent), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32`);
+    // The error points at the out= option, and the code frame underlines exactly `out=fp16`.
+    expect(result.stderr).toContain(`${file}:5:45: error: matmul accumulates in fp16 (its out= format, fp32 when absent), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32`);
+    expect(result.stderr).toMatch(/\n\s*\|\s{45}\^{8}\n/);
     expect(result.stderr).toContain('1 error and 0 warnings in 1 file');
   });
 
@@ -54,6 +56,7 @@ describe('check --arch machine check', () => {
     const result = await runCli(['check', file]);
 
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain("add --arch edge-npu to also check against the machine that 'lmulsim run' uses by default");
   });
 
   it('every mismatch is listed in --json', async () => {
@@ -64,6 +67,8 @@ describe('check --arch machine check', () => {
     expect(result.code).toBe(2);
     const diagnostics = JSON.parse(result.stdout).diagnostics as { line: number; column: number; message: string }[];
     expect(diagnostics.map((diagnostic) => diagnostic.line)).toEqual([5, 5, 6]);
+    // in= and out= mismatches point at their options; the scratchpad overrun at its instruction.
+    expect(diagnostics.map((diagnostic) => diagnostic.column)).toEqual([37, 45, 1]);
     expect(diagnostics[0].message).toContain('the machine supports: in=e4m3, in=e5m2');
     expect(diagnostics[1].message).toContain('the machine supports: out=fp32');
     expect(diagnostics[2].message).toContain("4 elements of fp32 at element 131070 ends at byte 524295, past the 524288-byte scratchpad of machine 'edge-npu'");
@@ -79,7 +84,7 @@ describe('run machine check', () => {
 
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${file}:5:1: error: matmul accumulates in fp16`);
+    expect(result.stderr).toContain(`${file}:5:45: error: matmul accumulates in fp16`);
     expect(result.stderr).toContain('1 error; nothing was run');
   });
 
