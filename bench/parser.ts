@@ -2,8 +2,9 @@
  * Parser benchmark: parse and validate a generated 200,000-line `.lasm` program and report
  * instructions per second for each phase and for both together. The program repeats a loop body
  * of ten lines, as loop-structured code does. The parser and validator reuse the work done on a
- * line for every later line with the same text, so a second program in which no two lines are
- * equal measures the rate without that reuse.
+ * line for every later line with the same text. A second program, in which no two lines are equal
+ * as in fully unrolled code, measures the rate without that reuse: its lines share only their
+ * shapes (isa/shapes.ts), and each is checked and resolved on its own.
  */
 import os from 'node:os';
 import { parseSource } from '../isa/parse.js';

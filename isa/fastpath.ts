@@ -16,7 +16,8 @@ import { MAX_LINE_TOKENS, MAX_NESTING } from './limits.js';
 import { ACCUMULATE_FORMATS, MULTIPLIER_METHODS, QUEUES, DEFAULT_TARGET } from './ast.js';
 import { SIGNATURES } from './signatures.js';
 
-const enum K {
+/** Token kinds of the fast path's scanner (`FastLineParser.kinds`). */
+export const enum K {
   Ident,
   Number,
   String,
@@ -59,11 +60,11 @@ function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
-function isIdentPart(c: number): boolean {
+export function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
@@ -72,15 +73,29 @@ function isHexDigit(c: number): boolean {
 }
 
 /** True when `text[start, start + word.length)` equals the lower-case `word`, ignoring ASCII case. */
-function matchesWord(text: string, start: number, word: string): boolean {
+export function matchesWord(text: string, start: number, word: string): boolean {
   for (let k = 0; k < word.length; k++) {
     if ((text.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
   }
   return true;
 }
 
+/** Roles of a token in a line's shape; see `FastLineParser.holeClass`. */
+export const FIXED = 0;
+export const HOLE_NUMBER = 1;
+export const HOLE_REGISTER = 2;
+
+/** True when `text[start, end)` is `r` or `v`, in either case, followed by one or more decimal digits. */
+function isRegisterSpelling(text: string, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  const first = text.charCodeAt(start) | 0x20;
+  if (first !== 114 && first !== 118) return false;
+  for (let i = start + 1; i < end; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Mirrors the Number token's pattern: hex, or decimal with optional fraction and exponent. */
-function scanNumber(text: string, i: number, limit: number): number {
+export function scanNumber(text: string, i: number, limit: number): number {
   if (text.charCodeAt(i) === 48 && i + 2 < limit && (text.charCodeAt(i + 1) === 120 || text.charCodeAt(i + 1) === 88) && isHexDigit(text.charCodeAt(i + 2))) {
     i += 2;
     while (i < limit && isHexDigit(text.charCodeAt(i))) i++;
@@ -188,6 +203,11 @@ function vocabulary(): string[] {
 const interner = new Interner();
 interner.seed(vocabulary());
 
+/** Returns the interned copy of `text[start, end)`: one string per spelling, as the parser's names have. */
+export function internSpelling(text: string, start: number, end: number): string {
+  return interner.intern(text, start, end);
+}
+
 /** Computes the value of a decimal integer literal without exponent; returns NaN for any other spelling. */
 function smallDecimal(text: string, start: number, end: number): number {
   if (end - start > 15) return NaN;
@@ -215,10 +235,12 @@ const BINARY: readonly (BinaryOperator | undefined)[] = (() => {
  * the tokens of the current line, with offsets into the whole text.
  */
 class FastLineParser {
-  private readonly kinds = new Int32Array(MAX_LINE_TOKENS + 1);
-  private readonly starts = new Int32Array(MAX_LINE_TOKENS + 1);
-  private readonly ends = new Int32Array(MAX_LINE_TOKENS + 1);
-  private count = 0;
+  /** Tokens of the line scanned last: kinds (`K`), and start and end offsets in the whole text. */
+  readonly kinds = new Int32Array(MAX_LINE_TOKENS + 1);
+  readonly starts = new Int32Array(MAX_LINE_TOKENS + 1);
+  readonly ends = new Int32Array(MAX_LINE_TOKENS + 1);
+  /** Number of tokens of the line scanned last. */
+  count = 0;
   private position = 0;
   private depth = 0;
   private text = '';
@@ -237,6 +259,14 @@ class FastLineParser {
   /** Position of the expression or value parsed last, without enclosing parentheses. */
   private exprPos = 0;
   private exprEnd = 0;
+
+  /**
+   * When true, `primary` gives every number and every name spelled like a register a node of its
+   * own, positioned, and records it with its token in `holeNodes` and `holeTokens` (see shapes.ts).
+   */
+  private templateMode = false;
+  readonly holeNodes: ExprAst[] = [];
+  readonly holeTokens: number[] = [];
 
   /** Comment of the last line parsed: offsets in the line (0-based), or -1 for none. */
   commentPos = -1;
@@ -263,6 +293,31 @@ class FastLineParser {
     } catch (error) {
       if (error === BAIL) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Scans `text[from, to)` into `kinds`, `starts` and `ends` without parsing it, and sets the
+   * comment fields. Returns false when `parseLine` would decline the line at its scanner.
+   */
+  scanLine(text: string, from: number, to: number): boolean {
+    this.commentPos = -1;
+    this.text = text;
+    return this.scan(text, from, to);
+  }
+
+  /**
+   * Parses `text[from, to)` as `parseLine` does, except that every number and every name spelled
+   * like a register gets a positioned node of its own, listed in `holeNodes` and `holeTokens`.
+   */
+  parseTemplate(text: string, from: number, to: number, file: string, lineNumber: number, items: LineItem[]): boolean {
+    this.templateMode = true;
+    this.holeNodes.length = 0;
+    this.holeTokens.length = 0;
+    try {
+      return this.parseLine(text, from, to, file, lineNumber, items);
+    } finally {
+      this.templateMode = false;
     }
   }
 
@@ -378,6 +433,45 @@ class FastLineParser {
     kinds[count] = K.End;
     this.count = count;
     return true;
+  }
+
+  /** Records a hole of a template line (see `templateMode`). */
+  private hole(token: number, node: ExprAst): ExprAst {
+    this.holeNodes.push(node);
+    this.holeTokens.push(token);
+    return node;
+  }
+
+  /**
+   * Returns how token `k` of the line scanned last takes part in its shape (see shapes.ts):
+   * HOLE_NUMBER for a number, HOLE_REGISTER for a name spelled like a register, else FIXED.
+   */
+  holeClass(k: number): number {
+    const kind = this.kinds[k];
+    if (kind === K.Number) return HOLE_NUMBER;
+    if (kind === K.Ident && isRegisterSpelling(this.text, this.starts[k], this.ends[k])) return HOLE_REGISTER;
+    return FIXED;
+  }
+
+  /**
+   * Hashes the shape of the line scanned last: token kinds, and the text of every token except
+   * numbers and the digits of register names. The comment is not part of it.
+   */
+  shapeHash(text: string): number {
+    let hash = 0x811c9dc5 | 0;
+    for (let k = 0; k < this.count; k++) {
+      const kind = this.kinds[k];
+      hash = Math.imul(hash ^ kind, 0x01000193);
+      if (kind === K.Number) continue;
+      const start = this.starts[k];
+      const end = this.ends[k];
+      if (kind === K.Ident && isRegisterSpelling(text, start, end)) {
+        hash = Math.imul(hash ^ text.charCodeAt(start), 0x01000193);
+        continue;
+      }
+      for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    }
+    return hash;
   }
 
   private push(element: unknown): void {
@@ -689,6 +783,10 @@ class FastLineParser {
       const token = this.position++;
       this.exprPos = this.pos(token);
       this.exprEnd = this.end(token);
+      if (this.templateMode) {
+        const text = this.text.slice(this.starts[token], this.ends[token]);
+        return this.hole(token, { kind: 'number', value: numberValue(text), text, pos: this.exprPos, end: this.exprEnd });
+      }
       const text = this.image(token);
       const known = findSharedLeaf(text);
       if (known !== undefined) return known;
@@ -699,6 +797,9 @@ class FastLineParser {
       const token = this.position++;
       this.exprPos = this.pos(token);
       this.exprEnd = this.end(token);
+      if (this.templateMode && isRegisterSpelling(this.text, this.starts[token], this.ends[token])) {
+        return this.hole(token, { kind: 'name', name: this.image(token), pos: this.exprPos, end: this.exprEnd });
+      }
       return sharedName(this.image(token));
     }
     if (kind === K.LParen) {

@@ -11,6 +11,7 @@ import type { OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from
 import { fastLineParser } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
 import { LineParser, type LineItem } from './grammar.js';
+import { LineShapes, type LineShape } from './shapes.js';
 import * as T from './tokens.js';
 
 export { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS };
@@ -68,7 +69,7 @@ function tokenSpan(file: string, line: number, token: IToken): SourceSpan {
  * errors are left out of it. The statements of repeated lines are built when `statements` is
  * first read, and `validate` reads the program without building them (see `programEntries`).
  */
-export function parseSource(text: string, file: string): { ast: ProgramAst | undefined; diagnostics: Diagnostic[] } {
+export function parseSource(text: string, file: string, options: ParseOptions = {}): { ast: ProgramAst | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
 
   if (text.length > MAX_SOURCE_CHARS) {
@@ -78,8 +79,8 @@ export function parseSource(text: string, file: string): { ast: ProgramAst | und
 
   const comments: CommentEntry[] = [];
   const nester = new LoopNester();
-  const repeats = new RepeatedLines(file);
-  const nul = parseLines(text, file, diagnostics, comments, nester, repeats);
+  const repeats = new RepeatedLines(file, text);
+  const nul = parseLines(text, file, diagnostics, comments, nester, repeats, options.reuseLines ?? true);
   if (nul >= 0) {
     // A NUL byte means the file is not text, and the errors of the lines before it are not shown.
     return { ast: undefined, diagnostics: [{ severity: 'error', message: 'file contains NUL bytes; a .lasm program must be text', span: positionOf(text, nul, file) }] };
@@ -93,6 +94,16 @@ export function parseSource(text: string, file: string): { ast: ProgramAst | und
   return { ast: compactProgram(file, root, repeats, comments), diagnostics };
 }
 
+/** Options of `parseSource`. */
+export interface ParseOptions {
+  /**
+   * When false, every line is parsed into a tree of its own, as if no two lines were alike: no
+   * line reuses the parse of an earlier line with the same text or shape. Slower; tests use it as
+   * the reference for the reuse. Default true.
+   */
+  readonly reuseLines?: boolean;
+}
+
 /**
  * A block of a program as `parseSource` builds it: a statement, or for a line that repeats an
  * earlier instruction line, the index of that line in the program's `RepeatedLines`. The repeated
@@ -100,6 +111,9 @@ export function parseSource(text: string, file: string): { ast: ProgramAst | und
  * validated never allocates a statement for them.
  */
 type Entry = MutableStatement | number;
+
+/** Shortest source, in characters, for which `parseSource` looks for line shapes (see shapes.ts). */
+const MIN_SHAPE_SOURCE_CHARS = 16_384;
 
 /** Fewest repeated lines for which `parseSource` returns the compact form. */
 const MIN_COMPACT_LINES = 256;
@@ -183,6 +197,13 @@ export interface InstructionView {
   span: SourceSpan;
   blankLineBefore: boolean;
   trailingComment: string | undefined;
+  /**
+   * Id of the line shape (shapes.ts) whose `operands` and `options` the view holds, or -1. A shape's
+   * lists are rewritten for each of its lines: the caller must not keep them or key anything on them.
+   */
+  shapeId: number;
+  /** True when the options of the view's shape have no holes, so they are the same on all its lines. */
+  optionsFixed: boolean;
 }
 
 /** Returns the entries of `ast` when its statements have not been built yet (see `ProgramEntries`). */
@@ -212,27 +233,45 @@ function positionOf(text: string, offset: number, file: string): SourceSpan {
  * chevrotain lexer and grammar, which report the errors. Returns the offset of the first NUL
  * character, where it stops, or -1 when the text has none.
  */
-function parseLines(text: string, file: string, diagnostics: Diagnostic[], comments: CommentEntry[], nester: LoopNester, repeats: RepeatedLines): number {
+function parseLines(text: string, file: string, diagnostics: Diagnostic[], comments: CommentEntry[], nester: LoopNester, repeats: RepeatedLines, reuseLines: boolean): number {
   /** Items of the current line; a line has at most two (a label and an instruction). */
   const items: LineItem[] = [];
   const templates = new LineTemplates(text.length);
+  // A shape pays for its second parse only when later lines use it, which needs a long file.
+  const shapes = reuseLines && text.length >= MIN_SHAPE_SOURCE_CHARS ? new LineShapes() : undefined;
   const length = text.length;
   let lineNumber = 0;
   let start = 0;
 
   /** Template of the previous line, when it had one. */
   let previous: LineTemplate | undefined;
+  /** Shape of the previous line, when it had one. */
+  let previousShape: LineShape | undefined;
+
+  /** Records a line that the `matchAt` of `shape` has just read as an entry. */
+  const addShapedLine = (shape: LineShape, lineNumber: number, start: number, end: number): void => {
+    const entry = repeats.addShaped(shape, lineNumber, start, end);
+    nester.addEntry(entry);
+    if (shape.hasComment) comments.push(entry);
+  };
 
   while (start <= length) {
     lineNumber++;
     let end: number;
     let template: LineTemplate | undefined;
     // Repeated code repeats whole sequences of lines, so the line that followed the previous line's
-    // template last time is tried first. A match costs one comparison and no hash.
+    // template last time is tried first. A match costs one comparison and no hash. Generated code
+    // repeats sequences of shapes (see shapes.ts), so the shape that followed the previous line's
+    // shape is tried next, and read without the scanner.
     const predicted = previous?.next;
+    const predictedShape = previousShape?.next;
     if (predicted !== undefined && isLineAt(text, start, predicted)) {
       template = predicted;
       end = start + predicted.text.length;
+    } else if (predictedShape !== undefined && (end = predictedShape.matchAt(text, start)) >= 0) {
+      addShapedLine(predictedShape, lineNumber, start, end);
+      previous = undefined;
+      previousShape = predictedShape;
     } else {
       // The line's hash is computed while looking for its end.
       end = start;
@@ -246,18 +285,32 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
         hash = Math.imul(hash ^ c, FNV_PRIME);
         end++;
       }
-      template = templates.find(text, start, end, hash);
-      if (template === undefined) {
+      template = reuseLines ? templates.find(text, start, end, hash) : undefined;
+      // A line with the shape of an earlier one (see shapes.ts) is recorded without a tree.
+      const shape = shapes !== undefined && template === undefined && shapes.list.length > 0 && end - start <= MAX_LINE_CHARS && fastLineParser.scanLine(text, start, end) ? shapes.find(text, start, end) : undefined;
+      if (shape !== undefined) {
+        addShapedLine(shape, lineNumber, start, end);
+        if (previousShape !== undefined) previousShape.next = shape;
+        previous = undefined;
+        previousShape = shape;
+      } else if (template === undefined) {
         const outcome = parseLine(text, start, end, file, lineNumber, items, diagnostics, comments);
         let added: LineTemplate | undefined;
-        if (outcome === LineOutcome.Fast && items.length === 0) added = templates.add(text, start, end, hash, undefined, fastLineParser);
-        else if (outcome === LineOutcome.Fast && items.length === 1 && items[0].kind === 'instruction') added = templates.add(text, start, end, hash, items[0], fastLineParser);
+        let addedShape: LineShape | undefined;
+        const reusable = reuseLines && outcome === LineOutcome.Fast;
+        if (reusable && items.length === 0) added = templates.add(text, start, end, hash, undefined, fastLineParser);
+        else if (reusable && items.length === 1 && items[0].kind === 'instruction') {
+          added = templates.add(text, start, end, hash, items[0], fastLineParser);
+          addedShape = shapes?.add(text, start, end, file, lineNumber);
+        }
         for (const item of items) nester.add(item);
         items.length = 0;
         if (outcome === LineOutcome.BrokenLoop) nester.openBroken({ file, line: lineNumber, column: 1 });
         else if (outcome === LineOutcome.BrokenEndLoop) nester.add({ kind: 'loopEnd', span: { file, line: lineNumber, column: 1 } });
         if (previous !== undefined && added !== undefined) previous.next = added;
         previous = added;
+        if (previousShape !== undefined && addedShape !== undefined) previousShape.next = addedShape;
+        previousShape = addedShape;
       }
     }
 
@@ -269,6 +322,7 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
       }
       if (previous !== undefined) previous.next = template;
       previous = template;
+      previousShape = undefined;
     }
 
     if (end >= length) break;
@@ -373,45 +427,120 @@ class LineTemplates {
  */
 class RepeatedLines {
   private templates: LineTemplate[] = [];
+  private shapes: LineShape[] = [];
+  /** Per entry: the id of its template, or for a line of a shape, -1 - the shape's id. */
   private templateIds = new Int32Array(16);
   private lines = new Int32Array(16);
+  /** Per entry of a shape: the offsets of its line in the text, start and end. */
+  private starts = new Int32Array(16);
+  private ends = new Int32Array(16);
+  /** Per entry of a shape spaced as the shape's first line: where its hole offsets start in `holes`, else -1. */
+  private holesAt = new Int32Array(16);
+  /** Start and end offsets of the holes of shaped entries, `holeCount` of them in use. */
+  private holes = new Int32Array(64);
+  private holeCount = 0;
   /** Number of entries. */
   count = 0;
+  /** Span columns that `LineShape.fill` writes. */
+  private readonly columns = { column: 0, endColumn: 0 };
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {}
 
   /** Records line `line` as a copy of `template` and returns its entry number. */
   add(template: LineTemplate, line: number): number {
     if (this.templates[template.id] === undefined) this.templates[template.id] = template;
+    return this.push(template.id, line, -1, -1);
+  }
+
+  /**
+   * Records line `line`, `text[start, end)`, as a line of `shape`, whose `matchAt` has stored the
+   * offsets of its holes, and returns its entry number. When the line is spaced as the shape's first line, the
+   * offsets are kept, so that `fill` need not scan it again.
+   */
+  addShaped(shape: LineShape, line: number, start: number, end: number): number {
+    if (this.shapes[shape.id] === undefined) this.shapes[shape.id] = shape;
+    const entry = this.push(-1 - shape.id, line, start, end);
+    if (shape.sameLayout) {
+      const needed = this.holeCount + 2 * shape.holeCount;
+      while (needed > this.holes.length) this.holes = grow(this.holes);
+      this.holes.set(shape.holeOffsets, this.holeCount);
+      this.holesAt[entry] = this.holeCount;
+      this.holeCount = needed;
+    }
+    return entry;
+  }
+
+  private push(id: number, line: number, start: number, end: number): number {
     if (this.count === this.lines.length) {
       this.templateIds = grow(this.templateIds);
       this.lines = grow(this.lines);
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.holesAt = grow(this.holesAt);
     }
-    this.templateIds[this.count] = template.id;
+    this.holesAt[this.count] = -1;
+    this.templateIds[this.count] = id;
     this.lines[this.count] = line;
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
     return this.count++;
   }
 
-  /** Builds the comment token of entry `entry`, whose template has a comment. */
+  /** Builds the comment token of entry `entry`, whose line has a comment. */
   comment(entry: number): CommentToken {
-    const template = this.templates[this.templateIds[entry]];
     const line = this.lines[entry];
+    const id = this.templateIds[entry];
+    if (id < 0) {
+      const parser = fastLineParser;
+      parser.scanLine(this.text, this.starts[entry], this.ends[entry]);
+      return { text: parser.commentText, line, span: { file: this.file, line, column: parser.commentPos + 1, endLine: line, endColumn: parser.commentEnd + 1 } };
+    }
+    const template = this.templates[id];
     return { text: template.commentText!, line, span: { file: this.file, line, column: template.commentColumn, endLine: line, endColumn: template.commentEndColumn } };
   }
 
-  /** Builds the statement of entry `entry`, whose template has an instruction. */
+  /** Builds the statement of entry `entry`, whose line has an instruction. A line of a shape is parsed again, into a tree of its own. */
   statement(entry: number): LineItem {
-    return instantiate(this.templates[this.templateIds[entry]], this.file, this.lines[entry]);
+    const id = this.templateIds[entry];
+    if (id >= 0) return instantiate(this.templates[id], this.file, this.lines[entry]);
+    const items: LineItem[] = [];
+    fastLineParser.parseLine(this.text, this.starts[entry], this.ends[entry], this.file, this.lines[entry], items);
+    return items[0];
   }
 
   /** Writes the statement of entry `entry` into `view`, with a new span, and returns `view`. */
   fill(entry: number, view: InstructionView): InstructionView {
-    const template = this.templates[this.templateIds[entry]];
+    const id = this.templateIds[entry];
     const line = this.lines[entry];
+    if (id < 0) {
+      const shape = this.shapes[-1 - id];
+      const start = this.starts[entry];
+      const columns = this.columns;
+      const holesAt = this.holesAt[entry];
+      if (holesAt >= 0) {
+        shape.fillFromHoles(this.text, this.holes, holesAt, columns);
+      } else {
+        fastLineParser.scanLine(this.text, start, this.ends[entry]);
+        shape.fill(this.text, start, columns);
+      }
+      view.mnemonic = shape.mnemonic;
+      view.operands = shape.operands;
+      view.options = shape.options;
+      view.span = { file: this.file, line, column: columns.column, endLine: line, endColumn: columns.endColumn };
+      view.shapeId = shape.id;
+      view.optionsFixed = shape.optionsFixed;
+      return view;
+    }
+    const template = this.templates[id];
     view.mnemonic = template.mnemonic;
     view.operands = template.operands!;
     view.options = template.options!;
     view.span = { file: this.file, line, column: template.column, endLine: line, endColumn: template.endColumn };
+    view.shapeId = -1;
+    view.optionsFixed = false;
     return view;
   }
 }

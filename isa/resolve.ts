@@ -99,7 +99,8 @@ export class AddressTable {
   private readonly registerLeaves: DynamicValue[] = [];
   private coreLeaf: DynamicValue | undefined;
   private ncoresLeaf: DynamicValue | undefined;
-  private readonly constantIds = new Map<number, number>();
+  /** Ids of the small integer constants, -1 for none yet. */
+  private readonly constantIds = new Int32Array(SMALL_INTEGERS).fill(-1);
   /** Key `op + 8 * leftKey` to a map from `rightKey` to the node. */
   private readonly nodes = new Map<number, Map<number, DynamicValue>>();
 
@@ -124,15 +125,20 @@ export class AddressTable {
     return (this.ncoresLeaf ??= this.make({ op: 'ncores' }));
   }
 
-  /** Returns the key of an operand: a run-time node's id or a constant's own id, or -1 when the table is full. */
+  /**
+   * Returns the key of an operand: a run-time node's id or a constant's own id. Returns -1 when the
+   * table is full, and for a constant other than a small integer: generated code spells a different
+   * offset on every line, and numbering each would grow the table without sharing anything.
+   */
   private keyOf(operand: Resolved): number {
     if (operand.kind === 'dynamic') return operand.id;
     const value = operand.value.value;
-    let id = this.constantIds.get(value);
-    if (id === undefined) {
+    if (!(value >= 0 && value < SMALL_INTEGERS && Number.isInteger(value))) return -1;
+    let id = this.constantIds[value];
+    if (id < 0) {
       if (this.nextId >= MAX_ADDRESS_IDS) return -1;
       id = this.nextId++;
-      this.constantIds.set(value, id);
+      this.constantIds[value] = id;
     }
     return id;
   }
@@ -141,7 +147,8 @@ export class AddressTable {
   node(op: AddressOp | 'neg', a: Resolved, b: Resolved | undefined): DynamicValue {
     const leftKey = this.keyOf(a);
     const rightKey = b === undefined ? 0 : this.keyOf(b);
-    if (leftKey < 0 || rightKey < 0) return this.make(buildNode(op, a, b));
+    // A node outside the table has no id, so that no node built on it enters the table either.
+    if (leftKey < 0 || rightKey < 0) return { kind: 'dynamic', expr: buildNode(op, a, b), id: -1 };
     const outerKey = OP_CODES[op] + 8 * leftKey;
     let inner = this.nodes.get(outerKey);
     if (!inner) {

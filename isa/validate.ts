@@ -106,8 +106,8 @@ class Validator {
   private readonly diagnostics: Diagnostic[] = [];
   /** The compact form of the program being checked, when it has one; see `programEntries`. */
   private entries: ProgramEntries | undefined;
-  /** The statement of the repeated line being checked, overwritten for each; nothing keeps it. */
-  private readonly view: InstructionView = { kind: 'instruction', mnemonic: '', operands: [], options: [], span: { file: '', line: 1, column: 1 }, blankLineBefore: false, trailingComment: undefined };
+  /** The statement of the repeated or shaped line being checked, overwritten for each; nothing keeps it. */
+  private readonly view: InstructionView = { kind: 'instruction', mnemonic: '', operands: [], options: [], span: { file: '', line: 1, column: 1 }, blankLineBefore: false, trailingComment: undefined, shapeId: -1, optionsFixed: false };
   private readonly constants = new Map<string, ConstValue>();
   /** Lookup results per constant, built once so that each use allocates nothing. */
   private readonly constantMeanings = new Map<string, NameMeaning>();
@@ -149,6 +149,8 @@ class Validator {
    * repeated line reuses the instruction resolved first (see `canReuse`).
    */
   private readonly checked = new Map<readonly unknown[], CheckedInstruction>();
+  /** Per shape id (see shapes.ts): the form check of its lines, when their options have no holes. */
+  private readonly shapeChecks: (FormCheck | undefined)[] = [];
   /** Number of the current loop scope. Scopes with the same loop variables and index ranges share a number. */
   private scopeId = 0;
   private scopeKey = '';
@@ -554,8 +556,10 @@ class Validator {
     this.instructionCount++;
     this.line = statement.span;
     let key: readonly unknown[] | undefined;
-    if (statement.options.length > 0) key = statement.options;
-    else if (statement.operands.length > 0) key = statement.operands;
+    // The lists of a shape's view change from line to line, so nothing is keyed on them.
+    const shared = statement === this.view && this.view.shapeId >= 0;
+    if (!shared && statement.options.length > 0) key = statement.options;
+    else if (!shared && statement.operands.length > 0) key = statement.operands;
     if (key === undefined) {
       const instruction = this.checkInstruction(statement, block);
       if (instruction === undefined) this.afterFailure(statement);
@@ -644,8 +648,12 @@ class Validator {
     this.flow.preload = undefined;
   }
 
-  /** Checks one instruction and resolves it; reports and returns undefined on an error. */
-  private checkInstruction(statement: InstructionStatement, block: Block): Instruction | undefined {
+  /**
+   * Checks what does not depend on the numbers and registers of an instruction: the mnemonic, the
+   * operand count and forms, the options (parsed into `options`) and the unit. Reports and returns
+   * undefined on an error.
+   */
+  private checkForm(statement: InstructionStatement, options: ParsedOptions): FormCheck | undefined {
     const known = knownMnemonic(statement.mnemonic);
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
@@ -662,14 +670,12 @@ class Validator {
         `usage: ${usage(mnemonic)}`,
       );
     }
-    const options = this.options(statement, mnemonic, signature);
-    if (!options) return undefined;
+    if (!this.options(statement, mnemonic, signature, options)) return undefined;
     const operands = statement.operands;
     for (let i = 0; i < operands.length; i++) {
       if (!this.operandShapeOk(operands[i], signature.operands[i][1], mnemonic, i)) return undefined;
     }
 
-    const base = { span: statement.span, wait: options.wait, signal: options.signal };
     let unit: string = signature.unit;
     if (mnemonic === 'sync') {
       const queue = this.queueOperand(operands[0]);
@@ -678,20 +684,38 @@ class Validator {
       unit = queue;
     }
     if (unit === 'control' && (options.wait.length > 0 || options.signal.length > 0)) return this.error(`'${mnemonic}' runs on the control unit, which exchanges no tokens`, statement.span);
+    return { scopeId: this.scopeId, mnemonic, options, unit };
+  }
+
+  /** Checks one instruction and resolves it; reports and returns undefined on an error. */
+  private checkInstruction(statement: InstructionStatement, block: Block): Instruction | undefined {
+    const shapeId = statement === this.view ? this.view.shapeId : -1;
+    let check = shapeId >= 0 ? this.shapeChecks[shapeId] : undefined;
+    if (check === undefined || check.scopeId !== this.scopeId) {
+      const diagnosticCount = this.diagnostics.length;
+      // Options without holes are the same on every line of a shape, so they get an object of
+      // their own, which the shape keeps.
+      const fixed = shapeId >= 0 && this.view.optionsFixed;
+      check = this.checkForm(statement, fixed ? new ParsedOptions() : this.parsedOptions);
+      if (!check) return undefined;
+      if (fixed && this.diagnostics.length === diagnosticCount) this.shapeChecks[shapeId] = check;
+    }
+    const { mnemonic, options, unit } = check;
+    const operands = statement.operands;
     this.countTokens(unit, options.wait, options.signal, statement.span);
 
     switch (mnemonic) {
       case 'load':
-        return this.load(statement, options, base);
+        return this.load(statement, options);
       case 'store':
-        return this.store(statement, options, base);
+        return this.store(statement, options);
       case 'preload':
-        return this.preload(statement, options, base);
+        return this.preload(statement, options);
       case 'matmul':
-        return this.matmul(statement, options, base);
+        return this.matmul(statement, options);
       case 'vload':
       case 'vstore':
-        return this.vectorMove(mnemonic, statement, options, base);
+        return this.vectorMove(mnemonic, statement, options);
       case 'vadd':
       case 'vsub':
       case 'vmul':
@@ -702,7 +726,7 @@ class Validator {
         const b = this.vreg(operands[2]);
         if (dst === undefined || a === undefined || b === undefined) return undefined;
         const op = VECTOR_OPS[mnemonic] as VectorBinaryOp;
-        return { kind: 'vbinary', unit: 'vector', op, dst, a, b, method: options.method ?? 'exact', format: options.formats.get('fmt') ?? 'fp32', span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'vbinary', unit: 'vector', op, dst, a, b, method: options.method ?? 'exact', format: options.formats.get('fmt') ?? 'fp32', span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'vmov':
       case 'vneg':
@@ -712,7 +736,7 @@ class Validator {
         const dst = this.vreg(operands[0]);
         const src = this.vreg(operands[1]);
         if (dst === undefined || src === undefined) return undefined;
-        return { kind: 'vunary', unit: 'vector', op: VECTOR_OPS[mnemonic] as VectorUnaryOp, dst, src, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'vunary', unit: 'vector', op: VECTOR_OPS[mnemonic] as VectorUnaryOp, dst, src, span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'vscale':
       case 'vaddi': {
@@ -720,41 +744,41 @@ class Validator {
         const src = this.vreg(operands[1]);
         const value = this.constNumber((operands[2] as { expr: ExprAst }).expr, operands[2].pos);
         if (dst === undefined || src === undefined || value === undefined) return undefined;
-        return { kind: 'vimm', unit: 'vector', op: mnemonic === 'vscale' ? 'scale' : 'add', dst, src, value, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'vimm', unit: 'vector', op: mnemonic === 'vscale' ? 'scale' : 'add', dst, src, value, span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'vfill': {
         const dst = this.vreg(operands[0]);
         const value = this.constNumber((operands[1] as { expr: ExprAst }).expr, operands[1].pos);
         if (dst === undefined || value === undefined) return undefined;
-        return { kind: 'vfill', unit: 'vector', dst, value, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'vfill', unit: 'vector', dst, value, span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'vredsum':
       case 'vredmax': {
         const dst = this.vreg(operands[0]);
         const src = this.vreg(operands[1]);
         if (dst === undefined || src === undefined) return undefined;
-        return { kind: 'vreduce', unit: 'vector', op: mnemonic === 'vredsum' ? 'sum' : 'max', dst, src, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'vreduce', unit: 'vector', op: mnemonic === 'vredsum' ? 'sum' : 'max', dst, src, span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'vsetlen':
-        return this.vsetlen(statement, base);
+        return this.vsetlen(statement, options);
       case 'set': {
         const reg = this.sreg(operands[0]);
         const value = this.runtimeInt((operands[1] as { expr: ExprAst }).expr, 'value', operands[1].pos);
         if (reg === undefined || value === undefined) return undefined;
-        return { kind: 'set', unit: 'control', reg, value, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'set', unit: 'control', reg, value, span: statement.span, wait: options.wait, signal: options.signal };
       }
       case 'jump':
       case 'beqz':
       case 'bnez':
-        return this.jump(mnemonic, statement, block, base);
+        return this.jump(mnemonic, statement, block, options);
       case 'sync':
-        return { kind: 'sync', unit: unit as Queue, span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'sync', unit: unit as Queue, span: statement.span, wait: options.wait, signal: options.signal };
       case 'fence':
-        return { kind: 'fence', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'fence', unit: 'control', span: statement.span, wait: options.wait, signal: options.signal };
       case 'barrier':
-        return { kind: 'barrier', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'barrier', unit: 'control', span: statement.span, wait: options.wait, signal: options.signal };
       case 'halt':
-        return { kind: 'halt', unit: 'control', span: base.span, wait: base.wait, signal: base.signal };
+        return { kind: 'halt', unit: 'control', span: statement.span, wait: options.wait, signal: options.signal };
       default:
         return this.error(`instruction '${mnemonic}' has no validator`, this.nameAt(statement.span.column - 1, statement.mnemonic));
     }
@@ -817,8 +841,7 @@ class Validator {
   // Options
   // -------------------------------------------------------------------------------------------
 
-  private options(statement: InstructionStatement, mnemonic: string, signature: Signature): ParsedOptions | undefined {
-    const parsed = this.parsedOptions;
+  private options(statement: InstructionStatement, mnemonic: string, signature: Signature, parsed: ParsedOptions): ParsedOptions | undefined {
     parsed.reset();
     let ok = true;
 
@@ -1001,7 +1024,7 @@ class Validator {
     return { tensor: tensor.index, start, rows, cols };
   }
 
-  private load(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+  private load(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const dst = this.onChipAddress(statement.operands[0]);
     const src = this.dramTile(statement.operands[1]);
     if (!dst || !src) return undefined;
@@ -1017,20 +1040,20 @@ class Validator {
     }
     this.checkOnChipRange(dst.buffer, dst.address, rows, cols, rowStride, statement.operands[0]);
     const tile: OnChipTile = { buffer: dst.buffer, address: dst.address, rowStride };
-    return { kind: 'load', unit: 'load', dst: tile, src, format, saturate: !options.flags.has('nosat'), transpose, span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'load', unit: 'load', dst: tile, src, format, saturate: !options.flags.has('nosat'), transpose, span: statement.span, wait: options.wait, signal: options.signal };
   }
 
-  private store(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+  private store(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const dst = this.dramTile(statement.operands[0]);
     const src = this.onChipAddress(statement.operands[1]);
     if (!dst || !src) return undefined;
     const rowStride = options.ints.get('stride') ?? dst.cols;
     if (rowStride < dst.cols) return this.error(`stride ${rowStride} is smaller than the tile's ${dst.cols} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
     this.checkOnChipRange(src.buffer, src.address, dst.rows, dst.cols, rowStride, statement.operands[1]);
-    return { kind: 'store', unit: 'store', dst, src: { buffer: src.buffer, address: src.address, rowStride }, saturate: !options.flags.has('nosat'), span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'store', unit: 'store', dst, src: { buffer: src.buffer, address: src.address, rowStride }, saturate: !options.flags.has('nosat'), span: statement.span, wait: options.wait, signal: options.signal };
   }
 
-  private preload(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+  private preload(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const src = this.onChipAddress(statement.operands[0]);
     const k = options.ints.get('k');
     const n = options.ints.get('n');
@@ -1041,7 +1064,7 @@ class Validator {
     this.checkOnChipRange('scratchpad', src.address, k, n, rowStride, statement.operands[0]);
     this.flow.preload = { k, n, line: statement.span.line };
     this.flow.anyPreload = true;
-    return { kind: 'preload', unit: 'compute', src: { buffer: 'scratchpad', address: src.address, rowStride }, k, n, span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'preload', unit: 'compute', src: { buffer: 'scratchpad', address: src.address, rowStride }, k, n, span: statement.span, wait: options.wait, signal: options.signal };
   }
 
   private checkArray(k: number, n: number, options: ParsedOptions): boolean {
@@ -1057,7 +1080,7 @@ class Validator {
     return ok;
   }
 
-  private matmul(statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+  private matmul(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const dst = this.onChipAddress(statement.operands[0]);
     const src = this.onChipAddress(statement.operands[1]);
     const m = options.ints.get('m');
@@ -1090,27 +1113,27 @@ class Validator {
       inputFormat: options.formats.get('in') ?? 'fp32',
       accumulateFormat: options.accumulateFormat ?? 'fp32',
       accumulate: options.flags.has('accumulate'),
-      span: base.span,
-      wait: base.wait,
-      signal: base.signal,
+      span: statement.span,
+      wait: options.wait,
+      signal: options.signal,
     };
   }
 
-  private vectorMove(mnemonic: 'vload' | 'vstore', statement: InstructionStatement, options: ParsedOptions, base: InstructionBaseFields): Instruction | undefined {
+  private vectorMove(mnemonic: 'vload' | 'vstore', statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const memoryOperand = statement.operands[mnemonic === 'vload' ? 1 : 0];
     const register = this.vreg(statement.operands[mnemonic === 'vload' ? 0 : 1]);
     const memory = this.onChipAddress(memoryOperand);
     if (register === undefined || !memory) return undefined;
     if (this.flow.vectorLength !== undefined) this.checkOnChipRange(memory.buffer, memory.address, 1, this.flow.vectorLength, this.flow.vectorLength, memoryOperand);
-    if (mnemonic === 'vload') return { kind: 'vload', unit: 'vector', dst: register, src: memory, span: base.span, wait: base.wait, signal: base.signal };
+    if (mnemonic === 'vload') return { kind: 'vload', unit: 'vector', dst: register, src: memory, span: statement.span, wait: options.wait, signal: options.signal };
     const format = options.formats.get('fmt') ?? 'fp32';
     if (memory.buffer === 'accumulator' && !(ACCUMULATE_FORMATS as readonly string[]).includes(format)) {
       return this.error(`the accumulator holds ${ACCUMULATE_FORMATS.join(', ')} elements; '${format}' cannot be stored into it`, this.optionSpan(options, 'fmt') ?? statement.span);
     }
-    return { kind: 'vstore', unit: 'vector', dst: memory, src: register, format, saturate: !options.flags.has('nosat'), span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'vstore', unit: 'vector', dst: memory, src: register, format, saturate: !options.flags.has('nosat'), span: statement.span, wait: options.wait, signal: options.signal };
   }
 
-  private vsetlen(statement: InstructionStatement, base: InstructionBaseFields): Instruction | undefined {
+  private vsetlen(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
     const operand = statement.operands[0] as Extract<OperandAst, { kind: 'expr' }>;
     const length = this.runtimeInt(operand.expr, 'vector length', operand.pos);
     if (!length) return undefined;
@@ -1119,10 +1142,10 @@ class Validator {
       return this.error(`vector length must be 1 to ${this.target.vectorLength}, got ${range.low === range.high ? range.low : `${range.low} to ${range.high}`}`, this.at(operand));
     }
     this.flow.vectorLength = range?.high;
-    return { kind: 'vsetlen', unit: 'vector', length, span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'vsetlen', unit: 'vector', length, span: statement.span, wait: options.wait, signal: options.signal };
   }
 
-  private jump(mnemonic: 'jump' | 'beqz' | 'bnez', statement: InstructionStatement, block: Block, base: InstructionBaseFields): Instruction | undefined {
+  private jump(mnemonic: 'jump' | 'beqz' | 'bnez', statement: InstructionStatement, block: Block, options: ParsedOptions): Instruction | undefined {
     this.hasJumps = true;
     const labelOperand = statement.operands[mnemonic === 'jump' ? 0 : 1];
     const label = (labelOperand as { expr: { name: string } }).expr.name;
@@ -1131,10 +1154,10 @@ class Validator {
       const suggestion = closestMatch(label, block.labels.keys());
       return this.error(`label '${label}' is not defined in this block`, this.at(labelOperand), suggestion ? `did you mean '${suggestion}'?` : 'jumps and branches may target only labels of the same loop body, or of the top level when outside loops');
     }
-    if (mnemonic === 'jump') return { kind: 'jump', unit: 'control', label, target, span: base.span, wait: base.wait, signal: base.signal };
+    if (mnemonic === 'jump') return { kind: 'jump', unit: 'control', label, target, span: statement.span, wait: options.wait, signal: options.signal };
     const value = this.runtimeInt((statement.operands[0] as { expr: ExprAst }).expr, 'branch value', statement.operands[0].pos);
     if (!value) return undefined;
-    return { kind: 'branch', unit: 'control', condition: mnemonic === 'beqz' ? 'zero' : 'nonzero', value, label, target, span: base.span, wait: base.wait, signal: base.signal };
+    return { kind: 'branch', unit: 'control', condition: mnemonic === 'beqz' ? 'zero' : 'nonzero', value, label, target, span: statement.span, wait: options.wait, signal: options.signal };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1196,6 +1219,14 @@ class Validator {
       }
     }
   }
+}
+
+/** Result of `checkForm` for an instruction; kept per shape while the loop scope stays the same. */
+interface FormCheck {
+  readonly scopeId: number;
+  readonly mnemonic: string;
+  readonly options: ParsedOptions;
+  readonly unit: string;
 }
 
 /** An instruction that passed every check, kept for lines with the same operands and options. */
@@ -1280,12 +1311,6 @@ function atSpan(i: Instruction, span: SourceSpan): Instruction {
  * MAX_LINE_TEMPLATES lines per file.
  */
 const MAX_CHECKED_INSTRUCTIONS = MAX_LINE_TEMPLATES;
-
-interface InstructionBaseFields {
-  readonly span: SourceSpan;
-  readonly wait: readonly Queue[];
-  readonly signal: readonly Queue[];
-}
 
 /** The options of one instruction, checked and grouped by kind. One instance is reused for every instruction. */
 class ParsedOptions {

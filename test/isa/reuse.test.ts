@@ -5,40 +5,26 @@ import { parseSource, programEntries } from '../../isa/parse.js';
 import { validate } from '../../isa/validate.js';
 
 /**
- * Lines with the same text share their parsed operands and options, and the validator reuses the
- * instruction it resolved for the first of them. These tests compare against the same program with
- * a distinct comment on every line, which makes every line's text unique and so takes the full
- * path for each line, as a reference.
+ * Lines with the same text share their parsed operands and options, lines with the same shape
+ * (shapes.ts) share one tree, and the validator reuses what it resolved for earlier lines. These
+ * tests compare against `parseSource(text, file, { reuseLines: false })`, which parses every line
+ * into a tree of its own, as a reference.
  */
 
-/** Appends a distinct comment to every non-blank line; the comment changes no statement's span. */
-function uniqueLines(text: string): string {
-  return text
-    .split('\n')
-    .map((line, index) => (line.trim() === '' ? line : `${line} ; line ${index}`))
-    .join('\n');
-}
-
-/** Removes the comments, which are the only difference between the two versions of a program. */
-function withoutComments(statements: readonly StatementAst[]): unknown[] {
-  return statements.map((statement) => {
-    const { trailingComment: _comment, ...rest } = statement;
-    if (statement.kind === 'loop') return { ...rest, endComment: undefined, body: withoutComments(statement.body) };
-    return rest;
-  });
-}
-
-/** Repeated lines put before every program checked, so that parseSource returns the compact form. */
-const FILLER = 'vadd v1, v2, v3\n'.repeat(300);
+/**
+ * Repeated lines put before every program checked, so that parseSource returns the compact form
+ * (256 repeated lines or more) and looks for line shapes (a source of 16 384 characters or more).
+ */
+const FILLER = 'vadd v1, v2, v3  ; repeated line that makes the source long enough for line shapes\n'.repeat(300);
 
 /**
- * Checks `text` against its unique-line version: first validated in the compact form that
- * parseSource returns, then its statements, then validated again from the statements.
+ * Checks `text` against the reference parse: first validated in the compact form that parseSource
+ * returns, then its statements, then validated again from the statements.
  */
 function checkAgainstReference(program: string): void {
   const text = FILLER + program;
   const shared = parseSource(text, 'reuse.lasm');
-  const reference = parseSource(uniqueLines(text), 'reuse.lasm');
+  const reference = parseSource(text, 'reuse.lasm', { reuseLines: false });
   expect(shared.diagnostics).toEqual(reference.diagnostics);
   expect(programEntries(shared.ast!)).toBeDefined();
 
@@ -47,7 +33,7 @@ function checkAgainstReference(program: string): void {
   expect(compactResult.diagnostics).toEqual(referenceResult.diagnostics);
   expect(compactResult.program).toEqual(referenceResult.program);
 
-  expect(withoutComments(shared.ast!.statements)).toEqual(withoutComments(reference.ast!.statements));
+  expect(shared.ast!.statements).toEqual(reference.ast!.statements);
 
   const expandedResult = validate(shared.ast!);
   expect(expandedResult.diagnostics).toEqual(referenceResult.diagnostics);
@@ -138,7 +124,7 @@ describe('repeated lines', () => {
     checkAgainstReference(text);
   });
 
-  it('random programs agree with unique lines', () => {
+  it('random programs agree with the reference', () => {
     const pool = [
       'preload sp[0] k=T n=T wait=load',
       'preload sp[256] k=8 n=T',
