@@ -80,7 +80,10 @@ export function parseSource(text: string, file: string, options: ParseOptions = 
   const comments: CommentEntry[] = [];
   const nester = new LoopNester();
   const repeats = new RepeatedLines(file, text);
-  const nul = parseLines(text, file, diagnostics, comments, nester, repeats, options.reuseLines ?? true);
+  // Reuse pays for its bookkeeping (a copy of each new line, a second parse for each new shape) only
+  // when later lines use it, which needs a long file.
+  const reuseLines = (options.reuseLines ?? true) && text.length >= MIN_REUSE_SOURCE_CHARS;
+  const nul = parseLines(text, file, diagnostics, comments, nester, repeats, reuseLines);
   if (nul >= 0) {
     // A NUL byte means the file is not text, and the errors of the lines before it are not shown.
     return { ast: undefined, diagnostics: [{ severity: 'error', message: 'file contains NUL bytes; a .lasm program must be text', span: positionOf(text, nul, file) }] };
@@ -112,8 +115,8 @@ export interface ParseOptions {
  */
 type Entry = MutableStatement | number;
 
-/** Shortest source, in characters, for which `parseSource` looks for line shapes (see shapes.ts). */
-const MIN_SHAPE_SOURCE_CHARS = 16_384;
+/** Shortest source, in characters, whose lines `parseSource` reuses: repeated lines and line shapes (see shapes.ts). */
+const MIN_REUSE_SOURCE_CHARS = 16_384;
 
 /** Fewest repeated lines for which `parseSource` returns the compact form. */
 const MIN_COMPACT_LINES = 256;
@@ -236,9 +239,8 @@ function positionOf(text: string, offset: number, file: string): SourceSpan {
 function parseLines(text: string, file: string, diagnostics: Diagnostic[], comments: CommentEntry[], nester: LoopNester, repeats: RepeatedLines, reuseLines: boolean): number {
   /** Items of the current line; a line has at most two (a label and an instruction). */
   const items: LineItem[] = [];
-  const templates = new LineTemplates(text.length);
-  // A shape pays for its second parse only when later lines use it, which needs a long file.
-  const shapes = reuseLines && text.length >= MIN_SHAPE_SOURCE_CHARS ? new LineShapes() : undefined;
+  const templates = reuseLines ? new LineTemplates(text.length) : undefined;
+  const shapes = reuseLines ? new LineShapes() : undefined;
   const length = text.length;
   let lineNumber = 0;
   let start = 0;
@@ -273,19 +275,28 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
       previous = undefined;
       previousShape = predictedShape;
     } else {
-      // The line's hash is computed while looking for its end.
+      // The line's hash, when templates are kept, is computed while looking for its end. Every line
+      // passes through one of these loops before it is parsed or becomes a template, so they also
+      // find NUL characters. A line that matches a template or a shape has none.
       end = start;
       let hash = FNV_OFFSET;
-      // Every line passes through this loop before it is parsed or becomes a template, so it also
-      // finds NUL characters. A line that matches a template has none.
-      while (end < length) {
-        const c = text.charCodeAt(end);
-        if (c === 10 || c === 13) break;
-        if (c === 0) return end;
-        hash = Math.imul(hash ^ c, FNV_PRIME);
-        end++;
+      if (templates !== undefined) {
+        while (end < length) {
+          const c = text.charCodeAt(end);
+          if (c === 10 || c === 13) break;
+          if (c === 0) return end;
+          hash = Math.imul(hash ^ c, FNV_PRIME);
+          end++;
+        }
+      } else {
+        while (end < length) {
+          const c = text.charCodeAt(end);
+          if (c === 10 || c === 13) break;
+          if (c === 0) return end;
+          end++;
+        }
       }
-      template = reuseLines ? templates.find(text, start, end, hash) : undefined;
+      template = templates?.find(text, start, end, hash);
       // A line with the shape of an earlier one (see shapes.ts) is recorded without a tree.
       const shape = shapes !== undefined && template === undefined && shapes.list.length > 0 && end - start <= MAX_LINE_CHARS && fastLineParser.scanLine(text, start, end) ? shapes.find(text, start, end) : undefined;
       if (shape !== undefined) {
@@ -297,11 +308,12 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
         const outcome = parseLine(text, start, end, file, lineNumber, items, diagnostics, comments);
         let added: LineTemplate | undefined;
         let addedShape: LineShape | undefined;
-        const reusable = reuseLines && outcome === LineOutcome.Fast;
-        if (reusable && items.length === 0) added = templates.add(text, start, end, hash, undefined, fastLineParser);
-        else if (reusable && items.length === 1 && items[0].kind === 'instruction') {
-          added = templates.add(text, start, end, hash, items[0], fastLineParser);
-          addedShape = shapes?.add(text, start, end, file, lineNumber);
+        if (templates !== undefined && outcome === LineOutcome.Fast) {
+          if (items.length === 0) added = templates.add(text, start, end, hash, undefined, fastLineParser);
+          else if (items.length === 1 && items[0].kind === 'instruction') {
+            added = templates.add(text, start, end, hash, items[0], fastLineParser);
+            addedShape = shapes?.add(text, start, end, file, lineNumber);
+          }
         }
         for (const item of items) nester.add(item);
         items.length = 0;
@@ -429,15 +441,15 @@ class RepeatedLines {
   private templates: LineTemplate[] = [];
   private shapes: LineShape[] = [];
   /** Per entry: the id of its template, or for a line of a shape, -1 - the shape's id. */
-  private templateIds = new Int32Array(16);
-  private lines = new Int32Array(16);
+  private templateIds = NO_ENTRIES;
+  private lines = NO_ENTRIES;
   /** Per entry of a shape: the offsets of its line in the text, start and end. */
-  private starts = new Int32Array(16);
-  private ends = new Int32Array(16);
+  private starts = NO_ENTRIES;
+  private ends = NO_ENTRIES;
   /** Per entry of a shape spaced as the shape's first line: where its hole offsets start in `holes`, else -1. */
-  private holesAt = new Int32Array(16);
+  private holesAt = NO_ENTRIES;
   /** Start and end offsets of the holes of shaped entries, `holeCount` of them in use. */
-  private holes = new Int32Array(64);
+  private holes = NO_ENTRIES;
   private holeCount = 0;
   /** Number of entries. */
   count = 0;
@@ -545,8 +557,11 @@ class RepeatedLines {
   }
 }
 
+/** Empty arrays of `RepeatedLines` until its first entry; most sources, and every short one, have none. */
+const NO_ENTRIES = new Int32Array(0);
+
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const larger = new Int32Array(array.length * 2);
+  const larger = new Int32Array(Math.max(16, array.length * 2));
   larger.set(array);
   return larger;
 }

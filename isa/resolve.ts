@@ -99,8 +99,8 @@ export class AddressTable {
   private readonly registerLeaves: DynamicValue[] = [];
   private coreLeaf: DynamicValue | undefined;
   private ncoresLeaf: DynamicValue | undefined;
-  /** Ids of the small integer constants, -1 for none yet. */
-  private readonly constantIds = new Int32Array(SMALL_INTEGERS).fill(-1);
+  /** Ids of the small integer constants by value, -1 for none yet; grown on demand, because most programs use few. */
+  private constantIds = new Int32Array(0);
   /** Key `op + 8 * leftKey` to a map from `rightKey` to the node. */
   private readonly nodes = new Map<number, Map<number, DynamicValue>>();
 
@@ -134,6 +134,11 @@ export class AddressTable {
     if (operand.kind === 'dynamic') return operand.id;
     const value = operand.value.value;
     if (!(value >= 0 && value < SMALL_INTEGERS && Number.isInteger(value))) return -1;
+    if (value >= this.constantIds.length) {
+      const larger = new Int32Array(Math.min(SMALL_INTEGERS, Math.max(64, 2 ** Math.ceil(Math.log2(value + 1))))).fill(-1);
+      larger.set(this.constantIds);
+      this.constantIds = larger;
+    }
     let id = this.constantIds[value];
     if (id < 0) {
       if (this.nextId >= MAX_ADDRESS_IDS) return -1;

@@ -45,7 +45,8 @@ const PRELUDE = ['.const T = 16', '.tensor A e4m3[256, 256] init=uniform(-1, 1, 
 describe('repeated lines', () => {
   it('share operands and options', () => {
     const line = 'load sp[0], A[0 +: T, 0 +: T] fmt=e4m3 signal=compute';
-    const { ast } = parseSource([...PRELUDE, line, 'halt', line].join('\n'), 'reuse.lasm');
+    // The filler makes the source long enough for reuse.
+    const { ast } = parseSource([...PRELUDE, line, 'halt', line].join('\n') + '\n' + FILLER, 'reuse.lasm');
 
     const [first, , second] = ast!.statements.slice(3) as Extract<StatementAst, { kind: 'instruction' }>[];
     expect(second.operands).toBe(first.operands);
@@ -55,10 +56,11 @@ describe('repeated lines', () => {
 
   it('comments and blank lines of repeated blocks', () => {
     const block = ['; load a tile', 'load sp[0], A[0 +: T, 0 +: T] signal=compute  ; first', '', '    ; indented comment', 'preload sp[0] k=T n=T wait=load', ''];
-    const { ast } = parseSource([...block, ...block, ...block].join('\n'), 'reuse.lasm');
+    // 300 copies make the source long enough for reuse; the first three are compared.
+    const { ast } = parseSource(Array<string[]>(300).fill(block).flat().join('\n'), 'reuse.lasm');
 
     const statements = ast!.statements;
-    expect(statements).toHaveLength(12);
+    expect(statements).toHaveLength(1200);
     // A later copy starts after the blank line that ends the copy before it.
     const shifted = (statement: StatementAst, lines: number): unknown => ({
       ...statement,
@@ -69,7 +71,7 @@ describe('repeated lines', () => {
       expect(statements[i + 4]).toEqual(shifted(statements[i], 6));
       expect(statements[i + 8]).toEqual(shifted(statements[i], 12));
     }
-    expect(statements.map((statement) => (statement.kind === 'comment' ? statement.text : statement.trailingComment))).toEqual([' load a tile', ' first', ' indented comment', undefined, ' load a tile', ' first', ' indented comment', undefined, ' load a tile', ' first', ' indented comment', undefined]);
+    expect(statements.slice(0, 12).map((statement) => (statement.kind === 'comment' ? statement.text : statement.trailingComment))).toEqual([' load a tile', ' first', ' indented comment', undefined, ' load a tile', ' first', ' indented comment', undefined, ' load a tile', ' first', ' indented comment', undefined]);
   });
 
   it('NUL byte after repeated lines', () => {
