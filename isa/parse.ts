@@ -9,7 +9,7 @@ import type { Diagnostic } from '../common/diagnostic.js';
 import { closestMatch } from '../common/diagnostic.js';
 import type { OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
 import { fastLineParser } from './fastpath.js';
-import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
+import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { LineParser, type LineItem } from './grammar.js';
 import { LineShapes, type LineShape } from './shapes.js';
 import * as T from './tokens.js';
@@ -109,9 +109,9 @@ export interface ParseOptions {
 
 /**
  * A block of a program as `parseSource` builds it: a statement, or for a line that repeats an
- * earlier instruction line, the index of that line in the program's `RepeatedLines`. The repeated
- * lines become statements only when `statements` is first read, so a program that is only
- * validated never allocates a statement for them.
+ * earlier instruction line or has the shape of one (shapes.ts), the index of that line in the
+ * program's `RepeatedLines`. These lines become statements only when `statements` is first read,
+ * so a program that is only validated never allocates a statement for them.
  */
 type Entry = MutableStatement | number;
 
@@ -231,8 +231,9 @@ function positionOf(text: string, offset: number, file: string): SourceSpan {
 
 /**
  * Splits the text into lines (\n, \r\n or \r) and parses each into `nester` and `comments`. A
- * line with the text of an earlier one reuses its parse (see `LineTemplate`). Other lines go first
- * to the fast path, which reads the line in place, then, when the fast path declines, to the
+ * line with the text of an earlier one reuses its parse (see `LineTemplate`), and a line with the
+ * shape of an earlier one is only read by that shape's matcher (see shapes.ts). Other lines go
+ * first to the fast path, which reads the line in place, then, when the fast path declines, to the
  * chevrotain lexer and grammar, which report the errors. Returns the offset of the first NUL
  * character, where it stops, or -1 when the text has none.
  */
@@ -400,11 +401,12 @@ class LineTemplates {
   /** Returns the template whose text is `text[start, end)`, if there is one. */
   find(text: string, start: number, end: number, hash: number): LineTemplate | undefined {
     const mask = this.mask;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    for (let probe = 0, slot = hash & mask; probe < MAX_TABLE_PROBES; probe++, slot = (slot + 1) & mask) {
       const entry = this.entries[slot];
       if (entry === undefined) return undefined;
       if (this.hashes[slot] === hash && entry.text.length === end - start && text.slice(start, end) === entry.text) return entry;
     }
+    return undefined;
   }
 
   /** Adds the line `text[start, end)`, which the fast path has just parsed into `item`; returns undefined when the table is full. */
@@ -412,7 +414,9 @@ class LineTemplates {
     if (this.size >= this.capacity) return undefined;
     const mask = this.mask;
     let slot = hash & mask;
-    while (this.entries[slot] !== undefined) slot = (slot + 1) & mask;
+    for (let probe = 0; this.entries[slot] !== undefined; probe++, slot = (slot + 1) & mask) {
+      if (probe + 1 >= MAX_TABLE_PROBES) return undefined;
+    }
     this.hashes[slot] = hash;
     this.entries[slot] = {
       id: this.size,
@@ -433,9 +437,10 @@ class LineTemplates {
 }
 
 /**
- * The lines of one program that repeat an earlier instruction or comment line. For each, it stores
- * the template and the line number, in growable typed arrays, which the garbage collector does not
- * scan.
+ * The lines of one program that repeat an earlier instruction or comment line, or have the shape
+ * of an earlier instruction line. For each, it stores the template or shape and the line number,
+ * and for a line of a shape its offsets and those of its holes, in growable typed arrays, which the
+ * garbage collector does not scan.
  */
 class RepeatedLines {
   private templates: LineTemplate[] = [];

@@ -10,13 +10,16 @@
  */
 import type { CallArgumentAst, ExprAst, IndexAst, OperandAst, OptionAst, OptionValueAst, StringAst } from './ast.js';
 import { fastLineParser, FIXED, HOLE_NUMBER, HOLE_REGISTER, internSpelling, isDigit, isIdentPart, K, matchesWord, scanNumber } from './fastpath.js';
-import { MAX_LINE_CHARS } from './limits.js';
+import { MAX_LINE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { numberValue, type LineItem } from './grammar.js';
 
 type InstructionItem = Extract<LineItem, { kind: 'instruction' }>;
 
 /** Most shapes kept per file; later new shapes are parsed line by line. */
 export const MAX_LINE_SHAPES = 4096;
+
+/** Most tokens of a line that becomes a shape; generated instruction lines have a few dozen. */
+const MAX_SHAPE_TOKENS = 256;
 
 /** A node whose position `fill` rewrites. */
 interface MovableNode {
@@ -112,7 +115,10 @@ export class LineShape {
     this.lineStart = parts.lineStart;
     const holeTokens = this.holeTokens;
     this.holeLengths = holeTokens.map((token) => this.ends[token] - this.starts[token]);
-    const holesBefore = (token: number): number => holeTokens.filter((hole) => hole < token).length;
+    // holesUpTo[k] is the number of holes among tokens 0 to k - 1.
+    const holesUpTo = new Int32Array(this.kinds.length + 1);
+    for (let k = 0; k < this.kinds.length; k++) holesUpTo[k + 1] = holesUpTo[k] + (this.classes[k] === FIXED ? 0 : 1);
+    const holesBefore = (token: number): number => holesUpTo[token];
     this.movablePos = this.movableStarts.map((token) => this.starts[token] - this.lineStart);
     this.movableEnd = this.movableEnds.map((token) => this.ends[token] - this.lineStart);
     this.movableStartHoles = this.movableStarts.map((token) => holesBefore(token));
@@ -301,21 +307,31 @@ export class LineShapes {
   find(text: string, lineStart: number, lineEnd: number): LineShape | undefined {
     if (this.list.length === 0) return undefined;
     const hash = fastLineParser.shapeHash(text);
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let probe = 0, slot = hash & this.mask; probe < MAX_TABLE_PROBES; probe++, slot = (slot + 1) & this.mask) {
       const entry = this.entries[slot];
       if (entry === undefined) return undefined;
       if (this.hashes[slot] === hash && entry.matchAt(text, lineStart) === lineEnd) return entry;
     }
+    return undefined;
   }
 
   /**
-   * Makes the instruction line `text[from, to)` a shape, unless the table is full or the line's
-   * tree has a number or register that is not a leaf of an expression (such as a register name
-   * used as a buffer). The fast path must accept the line. Returns the new shape.
+   * Makes the instruction line `text[from, to)` a shape and returns it. Returns undefined, making
+   * none, when the table is full or has no free slot near the line's hash, when the line has more
+   * than MAX_SHAPE_TOKENS tokens or is not one instruction alone, or when its tree has a number or
+   * register that is not a leaf of an expression (such as a register name used as a buffer) or a
+   * node whose position does not fall on token boundaries. The fast path must accept the line.
    */
   add(text: string, from: number, to: number, file: string, lineNumber: number): LineShape | undefined {
     if (this.list.length >= MAX_LINE_SHAPES) return undefined;
     const parser = fastLineParser;
+    // A free slot near the home slot of the line's hash comes first, before the cost of the parse.
+    if (!parser.scanLine(text, from, to) || parser.count > MAX_SHAPE_TOKENS) return undefined;
+    const hash = parser.shapeHash(text);
+    let slot = hash & this.mask;
+    for (let probe = 0; this.entries[slot] !== undefined; probe++, slot = (slot + 1) & this.mask) {
+      if (probe + 1 >= MAX_TABLE_PROBES) return undefined;
+    }
     const items: LineItem[] = [];
     if (!parser.parseTemplate(text, from, to, file, lineNumber, items)) return undefined;
     const item = items[0];
@@ -334,8 +350,14 @@ export class LineShapes {
 
     const starts = parser.starts.slice(0, count);
     const ends = parser.ends.slice(0, count);
-    const tokenStarting = (pos: number): number => starts.indexOf(from + pos);
-    const tokenEnding = (end: number): number => ends.indexOf(from + end);
+    const tokensByStart = new Map<number, number>();
+    const tokensByEnd = new Map<number, number>();
+    for (let k = 0; k < count; k++) {
+      tokensByStart.set(starts[k] - from, k);
+      tokensByEnd.set(ends[k] - from, k);
+    }
+    const tokenStarting = (pos: number): number => tokensByStart.get(pos) ?? -1;
+    const tokenEnding = (end: number): number => tokensByEnd.get(end) ?? -1;
 
     const movable: MovableNode[] = [];
     const movableStarts: number[] = [];
@@ -358,7 +380,6 @@ export class LineShapes {
     const spanEnd = tokenEnding((item.span.endColumn ?? item.span.column) - 1);
     if (!placeable || spanStart < 0 || spanEnd < 0) return undefined;
 
-    const hash = parser.shapeHash(text);
     const shape = new LineShape(this.list.length, item.mnemonic, item.operands, item.options, {
       text,
       kinds: parser.kinds.slice(0, count),
@@ -375,8 +396,6 @@ export class LineShapes {
       optionsFixed,
       lineStart: from,
     });
-    let slot = hash & this.mask;
-    while (this.entries[slot] !== undefined) slot = (slot + 1) & this.mask;
     this.hashes[slot] = hash;
     this.entries[slot] = shape;
     this.list.push(shape);

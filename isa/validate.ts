@@ -633,7 +633,7 @@ class Validator {
    * misspelt mnemonic counts as the instruction it is closest to.
    */
   private afterFailure(statement: InstructionStatement): void {
-    const mnemonic = knownMnemonic(statement.mnemonic) ?? closestMatch(statement.mnemonic, MNEMONICS);
+    const mnemonic = knownMnemonic(statement.mnemonic) ?? suggestMnemonic(statement.mnemonic);
     if (mnemonic === 'preload') this.forgetWeights();
     else if (mnemonic === 'vsetlen') this.flow.vectorLength = undefined;
     for (const option of statement.options) {
@@ -649,16 +649,17 @@ class Validator {
   }
 
   /**
-   * Checks what does not depend on the numbers and registers of an instruction: the mnemonic, the
-   * operand count and forms, the options (parsed into `options`) and the unit. Reports and returns
-   * undefined on an error.
+   * Checks the mnemonic, the operand count and forms, the options (parsed into `options`) and the
+   * unit of an instruction. Only the options can depend on its numbers and registers, so the result
+   * holds for every line of a shape whose options have no holes. Reports and returns undefined on
+   * an error.
    */
   private checkForm(statement: InstructionStatement, options: ParsedOptions): FormCheck | undefined {
     const known = knownMnemonic(statement.mnemonic);
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
     if (!signature) {
-      const suggestion = closestMatch(mnemonic, MNEMONICS);
+      const suggestion = suggestMnemonic(mnemonic);
       return this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), suggestion ? `did you mean '${suggestion}'?` : 'docs/isa.md lists every instruction');
     }
 
@@ -1403,6 +1404,18 @@ function knownMnemonic(spelling: string): string | undefined {
 }
 
 const SIGNATURE_KEYS: readonly string[] = Object.keys(SIGNATURES);
+
+/** Closest mnemonics of unknown spellings seen so far, or null for none; a program repeats its misspellings. */
+const mnemonicSuggestions = new Map<string, string | null>();
+
+/** Returns the mnemonic closest to the unknown `spelling`, if one is close, cached for up to MAX_SPELLINGS spellings. */
+function suggestMnemonic(spelling: string): string | undefined {
+  const cached = mnemonicSuggestions.get(spelling);
+  if (cached !== undefined) return cached ?? undefined;
+  const suggestion = closestMatch(spelling, MNEMONICS);
+  if (mnemonicSuggestions.size < MAX_SPELLINGS) mnemonicSuggestions.set(spelling, suggestion ?? null);
+  return suggestion;
+}
 
 /** Flags that exclude each other. */
 const EXCLUSIVE_FLAGS: readonly (readonly [string, string])[] = [

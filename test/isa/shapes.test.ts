@@ -583,6 +583,19 @@ describe('line shapes, targeted cases', () => {
     expect(validateDiagnostics).toHaveLength(repeated);
   });
 
+  it('lines too long in tokens for a shape', () => {
+    // 300 terms make 603 tokens, more than a shape may have; 30 terms make 63.
+    const sum = (terms: number, first: number): string => `set r1, ${[first, ...Array<number>(terms - 1).fill(1)].join(' + ')}`;
+    const lines: string[] = [];
+    for (let i = 0; i < 20; i++) lines.push(sum(300, i), sum(30, i));
+    const text = program(lines);
+
+    checkAgainstReference(text);
+
+    // Only the 19 later lines of the short sum are stored as shaped lines.
+    expect(shapedLineCount(text)).toBe(19);
+  });
+
   it('validated twice before statements are read', () => {
     const lines = [LOAD, 'vadd v1, v2, v3', 'load sp[9], A[300 +: T, 0 +: T]', 'vadd v4, v5, v40', 'load sp[99], A[0 +: T, 3000 +: T]', 'vadd v7, v8, v9'];
     const text = program(lines);
