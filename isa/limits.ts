@@ -9,7 +9,8 @@ export const MAX_LINE_CHARS = 65_536;
 /** Maximum source length, in UTF-16 code units (64 MiB of ASCII). */
 export const MAX_SOURCE_CHARS = 64 * 1024 * 1024;
 /**
- * Most slots that a lookup in the parser's hash tables of repeated lines and line shapes visits. A
- * line whose slot lies further is simply not reused, so lines crafted to collide cost a bounded time each.
+ * Maximum number of slots that a lookup visits in the parser's hash tables of repeated lines and
+ * line shapes. A line whose slot lies further is not reused, so lines crafted to collide cost a
+ * bounded time each.
  */
 export const MAX_TABLE_PROBES = 32;

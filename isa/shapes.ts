@@ -15,10 +15,10 @@ import { numberValue, type LineItem } from './grammar.js';
 
 type InstructionItem = Extract<LineItem, { kind: 'instruction' }>;
 
-/** Most shapes kept per file; later new shapes are parsed line by line. */
+/** Maximum number of shapes kept per file; lines of later new shapes are parsed line by line. */
 export const MAX_LINE_SHAPES = 4096;
 
-/** Most tokens of a line that becomes a shape; generated instruction lines have a few dozen. */
+/** Maximum number of tokens of a line that becomes a shape; generated instruction lines have a few dozen. */
 const MAX_SHAPE_TOKENS = 256;
 
 /** A node whose position `fill` rewrites. */
