@@ -457,7 +457,8 @@ class FastLineParser {
    * Hashes the shape of the line scanned last: token kinds, and the text of every token except
    * numbers and the digits of register names. The comment is not part of it.
    */
-  shapeHash(text: string): number {
+  shapeHash(): number {
+    const text = this.text;
     let hash = 0x811c9dc5 | 0;
     for (let k = 0; k < this.count; k++) {
       const kind = this.kinds[k];

@@ -281,21 +281,13 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
       // find NUL characters. A line that matches a template or a shape has none.
       end = start;
       let hash = FNV_OFFSET;
-      if (templates !== undefined) {
-        while (end < length) {
-          const c = text.charCodeAt(end);
-          if (c === 10 || c === 13) break;
-          if (c === 0) return end;
-          hash = Math.imul(hash ^ c, FNV_PRIME);
-          end++;
-        }
-      } else {
-        while (end < length) {
-          const c = text.charCodeAt(end);
-          if (c === 10 || c === 13) break;
-          if (c === 0) return end;
-          end++;
-        }
+      const hashing = templates !== undefined;
+      while (end < length) {
+        const c = text.charCodeAt(end);
+        if (c === 10 || c === 13) break;
+        if (c === 0) return end;
+        if (hashing) hash = Math.imul(hash ^ c, FNV_PRIME);
+        end++;
       }
       template = templates?.find(text, start, end, hash);
       // A line with the shape of an earlier one (see shapes.ts) is recorded without a tree.
@@ -474,8 +466,8 @@ class RepeatedLines {
 
   /**
    * Records line `line`, `text[start, end)`, as a line of `shape`, whose `matchAt` has stored the
-   * offsets of its holes, and returns its entry number. When the line is spaced as the shape's first line, the
-   * offsets are kept, so that `fill` need not scan it again.
+   * offsets of its holes, and returns its entry number. When the line is spaced as the shape's
+   * first line, the offsets are kept, so that `fill` need not scan it again.
    */
   addShaped(shape: LineShape, line: number, start: number, end: number): number {
     if (this.shapes[shape.id] === undefined) this.shapes[shape.id] = shape;

@@ -306,7 +306,7 @@ export class LineShapes {
    */
   find(text: string, lineStart: number, lineEnd: number): LineShape | undefined {
     if (this.list.length === 0) return undefined;
-    const hash = fastLineParser.shapeHash(text);
+    const hash = fastLineParser.shapeHash();
     for (let probe = 0, slot = hash & this.mask; probe < MAX_TABLE_PROBES; probe++, slot = (slot + 1) & this.mask) {
       const entry = this.entries[slot];
       if (entry === undefined) return undefined;
@@ -327,7 +327,7 @@ export class LineShapes {
     const parser = fastLineParser;
     // A free slot near the home slot of the line's hash comes first, before the cost of the parse.
     if (!parser.scanLine(text, from, to) || parser.count > MAX_SHAPE_TOKENS) return undefined;
-    const hash = parser.shapeHash(text);
+    const hash = parser.shapeHash();
     let slot = hash & this.mask;
     for (let probe = 0; this.entries[slot] !== undefined; probe++, slot = (slot + 1) & this.mask) {
       if (probe + 1 >= MAX_TABLE_PROBES) return undefined;
