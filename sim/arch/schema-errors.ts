@@ -2,20 +2,32 @@
  * Schema validation of machine descriptions with ajv, and translation of ajv's errors into
  * diagnostics with positions, plain messages and "did you mean" hints.
  */
-import AjvModule, { type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestMatch, type Diagnostic } from '../../common/diagnostic.js';
 import schema from './machine.schema.json' with { type: 'json' };
 import { formatKeyPath, type KeyPath, type YamlSource } from './yaml-source.js';
 
-const Ajv = AjvModule.default;
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true });
-const validate = ajv.compile(schema);
+/**
+ * The compiled schema validator, built on the first machine description: loading ajv and compiling
+ * the schema take about 60 ms, which every command would otherwise pay at start-up.
+ */
+let compiled: ValidateFunction | undefined;
+
+function machineValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const Ajv = (createRequire(import.meta.url)('ajv') as typeof import('ajv')).default;
+    compiled = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true }).compile(schema);
+  }
+  return compiled;
+}
 
 /** The JSON Schema of machine descriptions, draft-07. */
 export const MACHINE_SCHEMA: object = schema;
 
 /** Validates plain data against the machine schema and returns one diagnostic per problem. */
 export function schemaDiagnostics(data: unknown, source: YamlSource): Diagnostic[] {
+  const validate = machineValidator();
   if (validate(data)) return [];
   const errors = (validate.errors ?? []).filter((error) => !isBranchError(error));
   const diagnostics = errors.map((error) => toDiagnostic(error, source));
