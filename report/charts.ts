@@ -170,7 +170,8 @@ function histogramDomain(report: CompareReport): [number, number] {
 
 /** Compiles a Vega-Lite spec and renders it to an SVG string without a browser. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  // vega and vega-lite load here rather than at start-up, which they would slow by about 0.14 s for every command.
+  // vega and vega-lite load here rather than at start-up, which they would slow by about 0.14 s
+  // for every command.
   const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
