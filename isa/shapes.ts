@@ -135,8 +135,8 @@ export class LineShape {
    * Reads the line that starts at `lineStart` in `text` as a line of this shape, without the
    * scanner. Returns the offset where the line ends. Returns -1 when the line does not have this
    * shape, is longer than MAX_LINE_CHARS, or has a character or token boundary that the scanner
-   * could read otherwise, and the caller then scans the line. On success, `holeOffsets`, `sameLayout` and
-   * `hasComment` describe the line.
+   * could read otherwise, and the caller then scans the line. On success, `holeOffsets`,
+   * `sameLayout` and `hasComment` describe the line.
    */
   matchAt(text: string, lineStart: number): number {
     const length = text.length;
@@ -166,7 +166,8 @@ export class LineShape {
         i += fixed.length;
         const kind = this.kinds[k];
         const next = text.charCodeAt(i);
-        // Where the scanner would have read a longer token: a longer name, `lmul-formula`, `+:` or a `//` comment.
+        // Where the scanner would have read a longer token: a longer name, `lmul-formula`, `+:`
+        // or a `//` comment.
         if (kind === K.Ident && (isIdentPart(next) || ((c | 0x20) === 108 && matchesWord(text, tokenStart, 'lmul-formula')))) return -1;
         if ((kind === K.Plus && next === 58) || (kind === K.Slash && next === 47)) return -1;
       }
