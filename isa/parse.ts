@@ -10,9 +10,9 @@ import { closestMatch } from '../common/diagnostic.js';
 import type { OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
 import { fastLineParser } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TABLE_PROBES } from './limits.js';
-import { LineParser, type LineItem } from './grammar.js';
+import { createLineParser, type LineItem, type LineParser } from './grammar.js';
 import { LineShapes, type LineShape } from './shapes.js';
-import * as T from './tokens.js';
+import { lasmTokens } from './tokens.js';
 
 export { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS };
 
@@ -27,7 +27,7 @@ const TYPOGRAPHIC_QUOTES = '\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb';
 let sharedParser: LineParser | undefined;
 
 function parser(): LineParser {
-  sharedParser ??= new LineParser();
+  sharedParser ??= createLineParser();
   return sharedParser;
 }
 
@@ -617,6 +617,7 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
 
   const diagnosticCount = diagnostics.length;
   const lineText = text.slice(start, end);
+  const T = lasmTokens();
   const lexed = T.lasmLexer.tokenize(lineText);
   // Only the first bad character of a line is reported. The others are usually the same mistake,
   // such as the closing one of a pair of typographic quotes.
@@ -655,6 +656,7 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
 }
 
 function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[]): void {
+  const T = lasmTokens();
   // Unterminated strings would otherwise surface as confusing "expected …" errors.
   const unterminated = tokens.find((token) => token.tokenType === T.UnterminatedString);
   if (unterminated) {

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastParseLine } from '../../isa/fastpath.js';
-import { LineParser } from '../../isa/grammar.js';
-import { lasmLexer } from '../../isa/tokens.js';
+import { createLineParser } from '../../isa/grammar.js';
+import { lasmTokens } from '../../isa/tokens.js';
 
 const examplesDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 const exampleLines = fs
@@ -13,11 +13,11 @@ const exampleLines = fs
   .filter((name) => name.endsWith('.lasm'))
   .flatMap((name) => fs.readFileSync(path.join(examplesDirectory, name), 'utf8').split('\n'));
 
-const reference = new LineParser();
+const reference = createLineParser();
 
 /** Parses one line with the chevrotain lexer and grammar; undefined when either reports an error. */
 function referenceParse(text: string): { items: unknown; comment?: string } | undefined {
-  const lexed = lasmLexer.tokenize(text);
+  const lexed = lasmTokens().lasmLexer.tokenize(text);
   if (lexed.errors.length > 0) return undefined;
   if (lexed.tokens.some((token) => token.tokenType.name === 'UnterminatedString' || token.tokenType.name === 'UnknownDirective')) return undefined;
   reference.file = 'l.lasm';
