@@ -12,6 +12,7 @@ import { fastLineParser } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { createLineParser, type LineItem, type LineParser } from './grammar.js';
 import { LineShapes, type LineShape } from './shapes.js';
+import { SIGNATURES } from './signatures.js';
 import { lasmTokens } from './tokens.js';
 
 export { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS };
@@ -678,7 +679,8 @@ function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: 
     // A run of signs such as `- - -x` nests one level per sign.
     signRun = token.tokenType === T.Minus || token.tokenType === T.Plus ? signRun + 1 : 0;
     if (depth > MAX_NESTING || signRun > MAX_NESTING) {
-      diagnostics.push({ severity: 'error', message: `expression nested more than ${MAX_NESTING} levels deep`, span: tokenSpan(file, lineNumber, token) });
+      const message = depth > MAX_NESTING ? `parentheses and brackets nested more than ${MAX_NESTING} levels deep` : `more than ${MAX_NESTING} '+' or '-' signs in a row; each nests the expression one level, and the limit is ${MAX_NESTING}`;
+      diagnostics.push({ severity: 'error', message, span: tokenSpan(file, lineNumber, token) });
       return;
     }
   }
@@ -704,10 +706,38 @@ function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: 
     const error = lineParser.errors[0];
     const token = error.token;
     const span = token.tokenType === undefined || token.startOffset === undefined || Number.isNaN(token.startOffset) ? endOfLineSpan(file, lineNumber, tokens) : tokenSpan(file, lineNumber, token);
-    diagnostics.push({ severity: 'error', message: error.message, span });
+    const hint = commaHint(tokens, tokens.indexOf(token));
+    diagnostics.push(hint ? { severity: 'error', message: error.message, span, hint } : { severity: 'error', message: error.message, span });
     return;
   }
   for (const item of result) items.push(item);
+}
+
+/** Option keys of every instruction, in lower case. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(Object.values(SIGNATURES).flatMap((signature) => Object.keys(signature.options)));
+
+/**
+ * Returns a hint for a syntax error at `tokens[at]` caused by a missing or extra comma, which the
+ * grammar reports only later in the line. Without a comma after an operand, the next name is read
+ * as a flag option (`vadd v1 v2, v3`, `load sp[0] A[…]`). A comma before an option makes its key
+ * an operand (`load sp[0], A[…], wait=load`).
+ */
+function commaHint(tokens: readonly IToken[], at: number): string | undefined {
+  const T = lasmTokens();
+  if (at < 3) return undefined;
+  const found = tokens[at].tokenType;
+  const name = tokens[at - 1];
+  if (name.tokenType !== T.Identifier) return undefined;
+  const before = tokens[at - 2].tokenType;
+  if (found === T.Equals && before === T.Comma) {
+    return `options follow the operands without a comma: remove the ',' before '${name.image}' (column ${name.startColumn ?? 1})`;
+  }
+  const operandEnd = before === T.Identifier || before === T.NumberLiteral || before === T.RBracket || before === T.RParen;
+  // A real flag such as `sat` before a comma is an option written too early, not a missing comma.
+  if ((found === T.Comma || found === T.LBracket) && operandEnd && !OPTION_KEYS.has(name.image.toLowerCase())) {
+    return `operands are separated by commas: is a ',' missing before '${name.image}' (column ${name.startColumn ?? 1})?`;
+  }
+  return undefined;
 }
 
 /** Returns the span just after the last token of a line, where "expected …" errors at end of line point. */

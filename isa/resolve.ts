@@ -205,6 +205,10 @@ export function resolveExpr(expr: ExprAst, scope: ExprScope, runtime: boolean, r
       if (!Number.isFinite(expr.value)) return error(scope, `number '${expr.text}' is out of range`, leafAt(expr, rootPos));
       const float = isFloatLiteral(expr.text);
       if (!float && expr.value < SMALL_INTEGERS) return smallInteger(expr.value);
+      // A double represents every integer up to 2^53 exactly; a larger integer literal would silently change.
+      if (!float && expr.value > Number.MAX_SAFE_INTEGER) {
+        return error(scope, `integer '${expr.text}' is too large: integers above 2^53 - 1 = ${Number.MAX_SAFE_INTEGER} cannot be represented exactly`, leafAt(expr, rootPos));
+      }
       return { kind: 'const', value: { value: expr.value, float } };
     }
     case 'name':

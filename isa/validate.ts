@@ -966,13 +966,13 @@ class Validator {
     const range = this.range;
     if (!boundsInto(address, this.intervalEnv(), range)) return;
     const lastOffset = (rows - 1) * rowStride + cols - 1;
-    if (range.low < 0) this.error(`${buffer} address can be ${range.low}, below 0`, this.at(operand));
+    // A constant address has one value; the loop indices matter only to one that varies.
+    const constant = range.low === range.high;
+    const at = constant ? `at address ${range.high}` : `at address up to ${range.high}`;
+    const hint = constant ? `the tile fits at addresses 0 to ${Math.max(0, capacity - 1 - lastOffset)}` : 'check the address expression over the whole range of the loop indices';
+    if (range.low < 0) this.error(`${buffer} address can be ${range.low}, below 0`, this.at(operand), constant ? undefined : hint);
     else if (range.high + lastOffset >= capacity) {
-      this.error(
-        `${buffer} tile of ${rows}×${cols} at address up to ${range.high} ends at element ${range.high + lastOffset}, past the ${buffer} size of ${capacity} elements`,
-        this.at(operand),
-        'check the address expression over the whole range of the loop indices',
-      );
+      this.error(`${buffer} tile of ${rows}×${cols} ${at} ends at element ${range.high + lastOffset}, past the ${buffer} size of ${capacity} elements`, this.at(operand), hint);
     }
   }
 
@@ -1016,7 +1016,9 @@ class Validator {
         this.error(
           `region of '${tensor.name}' in dimension ${dim + 1} spans ${range.low} to ${range.high + width - 1}, outside 0 to ${tensor.shape[dim] - 1}`,
           this.at(index),
-          'check the index expression over the whole range of the loop indices',
+          range.low === range.high && width <= tensor.shape[dim]
+            ? `a region of width ${width} starts at 0 to ${tensor.shape[dim] - width} in this dimension`
+            : 'check the index expression over the whole range of the loop indices',
         );
         ok = false;
       }

@@ -324,7 +324,7 @@ describe('line shapes, targeted cases', () => {
     expect(onLine(validateDiagnostics, lineNumberOf(2))).toEqual([[...columnsOf(lines[2], '3000 +: T'), outsideA(1, 3000)]]);
     expect(onLine(validateDiagnostics, lineNumberOf(3))).toEqual([[...columnsOf(lines[3], '250 +: T'), outsideA(2, 250)]]);
     expect(onLine(validateDiagnostics, lineNumberOf(4))).toEqual([]);
-    const pastScratchpad = 'scratchpad tile of 16×16 at address up to 262140 ends at element 262395, past the scratchpad size of 262144 elements';
+    const pastScratchpad = 'scratchpad tile of 16×16 at address 262140 ends at element 262395, past the scratchpad size of 262144 elements';
     expect(onLine(validateDiagnostics, lineNumberOf(5))).toEqual([[...columnsOf(lines[5], 'sp[262140]'), pastScratchpad]]);
   });
 
@@ -456,7 +456,7 @@ describe('line shapes, targeted cases', () => {
     expect(validateDiagnostics.map((d) => [d.span?.line, d.message])).toEqual([
       [lineNumberOf(4), 'vector length must be an integer, got 0.5'],
       [lineNumberOf(6), "unknown option 'x' for 'vsetlen'"],
-      [lineNumberOf(7), 'vector length must be 1 to 256, got 12345678901234567000'],
+      [lineNumberOf(7), "integer '12345678901234567890' is too large: integers above 2^53 - 1 = 9007199254740991 cannot be represented exactly"],
     ]);
   });
 
