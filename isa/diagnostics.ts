@@ -15,9 +15,9 @@ export function capDiagnostics(diagnostics: readonly Diagnostic[], max: number =
   const errors = rest.filter((d) => d.severity === 'error').length;
   const warnings = rest.filter((d) => d.severity === 'warning').length;
   const parts: string[] = [];
-  if (errors > 0) parts.push(`${errors} more error${errors === 1 ? '' : 's'}`);
-  if (warnings > 0) parts.push(`${warnings} more warning${warnings === 1 ? '' : 's'}`);
-  if (parts.length === 0) parts.push(`${rest.length} more notes`);
+  if (errors > 0) parts.push(`${errors.toLocaleString('en-US')} more error${errors === 1 ? '' : 's'}`);
+  if (warnings > 0) parts.push(`${warnings.toLocaleString('en-US')} more warning${warnings === 1 ? '' : 's'}`);
+  if (parts.length === 0) parts.push(`${rest.length.toLocaleString('en-US')} more notes`);
   kept.push({ severity: 'note', message: `${parts.join(' and ')} not shown` });
   return kept;
 }

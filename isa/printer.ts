@@ -1,7 +1,8 @@
 /**
- * The canonical form of a `.lasm` program, printed by `lmulsim fmt`. Mnemonics, keywords and option
- * keys are lower case, loops indent by four spaces, and operands are separated by `, `. Comments
- * are kept and written with `;`, and at most one blank line separates statements.
+ * The canonical form of a `.lasm` program, printed by `lmulsim fmt`. Mnemonics, keywords, option
+ * keys and the words of keyword-valued options (`fmt=`, `method=`, `wait=`, `init=` and others)
+ * are lower case, loops indent by four spaces, and operands are separated by `, `. Comments are
+ * kept and written with `;`, at most one blank line separates statements, and lines end with `\n`.
  */
 import type { CallArgumentAst, ExprAst, IndexAst, OperandAst, OptionAst, OptionValueAst, ProgramAst, StatementAst, StringAst } from './ast.js';
 
@@ -50,13 +51,26 @@ function printStatement(statement: Exclude<StatementAst, { kind: 'loop' }>): str
   }
 }
 
+/**
+ * Options whose value is a word from a fixed list (a format, a queue, a method, a placement or an
+ * initialiser), which the validator reads in any case; `fmt` prints those words in lower case.
+ */
+const KEYWORD_VALUED_OPTIONS: ReadonlySet<string> = new Set(['fmt', 'in', 'out', 'method', 'wait', 'signal', 'place', 'init']);
+
 function printOptions(options: readonly OptionAst[]): string {
-  return options.map((option) => ` ${option.key.toLowerCase()}${option.value ? `=${printOptionValue(option.value)}` : ''}`).join('');
+  return options
+    .map((option) => {
+      const key = option.key.toLowerCase();
+      return ` ${key}${option.value ? `=${printOptionValue(option.value, KEYWORD_VALUED_OPTIONS.has(key))}` : ''}`;
+    })
+    .join('');
 }
 
-function printOptionValue(value: OptionValueAst): string {
+/** Prints an option's value; with `keyword` true, a name or a call's name is printed in lower case. */
+function printOptionValue(value: OptionValueAst, keyword: boolean): string {
   if (value.kind === 'string') return quote(value.value);
-  if (value.kind === 'call') return `${value.name}(${value.args.map(printArgument).join(', ')})`;
+  if (value.kind === 'call') return `${keyword ? value.name.toLowerCase() : value.name}(${value.args.map(printArgument).join(', ')})`;
+  if (value.kind === 'name' && keyword) return value.name.toLowerCase();
   return printExpr(value);
 }
 

@@ -51,8 +51,13 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
   const warnings = all.filter((d) => d.severity === 'warning').length;
 
   if (options.json) {
-    const diagnostics = shown.map((d) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message }));
-    ctx.out(JSON.stringify({ diagnostics }));
+    // The cap's note is not a problem at a place, so --json lists only real diagnostics and, when
+    // the cap left some out, counts them in `omitted`.
+    const listed = all.slice(0, maxDiagnostics);
+    const diagnostics = listed.map((d) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message }));
+    const rest = all.slice(maxDiagnostics);
+    const omitted = { errors: rest.filter((d) => d.severity === 'error').length, warnings: rest.filter((d) => d.severity === 'warning').length };
+    ctx.out(JSON.stringify(rest.length > 0 ? { diagnostics, omitted } : { diagnostics }));
   } else {
     for (const diagnostic of shown) {
       const source = diagnostic.span ? sources.get(diagnostic.span.file) : undefined;

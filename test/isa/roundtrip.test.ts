@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { numberValue } from '../../isa/grammar.js';
 import { parseSource } from '../../isa/parse.js';
 import { printProgram } from '../../isa/printer.js';
+import { validate } from '../../isa/validate.js';
 
 /** True for a field that records where a node is: `span`, `pos`, `end` and offsets such as `namePos`. */
 function isPositionKey(key: string): boolean {
@@ -113,6 +114,16 @@ describe('printProgram', () => {
     const printed = printProgram(parseSource(source, 'c.lasm').ast!);
 
     expect(printed).toBe('loop i, 4  ;c\n    vadd v0, v1, v2 fmt=bf16\n\n    loop j, (i + 1) * 2\n        halt\n    endloop\nendloop\n');
+  });
+
+  it('keyword option values in lower case', () => {
+    const source = '.tensor A FP32[4, 4] init=Uniform(-1, 1, seed=2) place=HOST\nload sp[0], A[0 +: 4, 0 +: 4] FMT=E4M3 signal=VECTOR\nvmul v1, v2, v3 method=LMUL-FORMULA fmt=BF16 wait=Load\n';
+
+    const printed = printProgram(parseSource(source, 'k.lasm').ast!);
+
+    expect(printed).toBe('.tensor A fp32[4, 4] init=uniform(-1, 1, seed=2) place=host\nload sp[0], A[0 +: 4, 0 +: 4] fmt=e4m3 signal=vector\nvmul v1, v2, v3 method=lmul-formula fmt=bf16 wait=load\n');
+    // Names that are not such words keep their spelling: A, v1, sp.
+    expect(validate(parseSource(printed, 'k.lasm').ast!).diagnostics).toEqual(validate(parseSource(source, 'k.lasm').ast!).diagnostics);
   });
 
   it('formatting is idempotent', () => {
