@@ -82,6 +82,11 @@ interface TokenCount {
   waits: number;
   firstSignal?: SourceSpan;
   firstWait?: SourceSpan;
+  /**
+   * Spans of the waits in program order while none is inside a loop, undefined after the first
+   * that is. Without loops, program order is the order in which the waiting queue takes tokens.
+   */
+  waitSpans?: SourceSpan[];
 }
 
 interface Block {
@@ -1179,6 +1184,9 @@ class Validator {
     for (const from of wait) {
       if (from === unit) continue;
       const count = this.tokenCount(from, unit as Queue);
+      if (count.waits === 0 && times === 1) count.waitSpans = [];
+      if (times === 1) count.waitSpans?.push(span);
+      else count.waitSpans = undefined;
       count.waits += times;
       count.firstWait ??= span;
     }
@@ -1212,11 +1220,18 @@ class Validator {
       if (Number.isNaN(count.signals) || Number.isNaN(count.waits)) continue;
       const [from, to] = pair.split('->');
       if (count.waits > count.signals) {
-        this.error(
-          `the ${to} queue waits for ${plural(count.waits, 'token')} from the ${from} queue, but only ${count.signals} ${count.signals === 1 ? 'is' : 'are'} signalled; the ${to} queue would deadlock`,
-          count.firstWait,
-          `add signal=${to} to the ${from} instruction that produces the data`,
-        );
+        const summary = `the ${to} queue waits for ${plural(count.waits, 'token')} from the ${from} queue, but only ${count.signals} ${count.signals === 1 ? 'is' : 'are'} signalled`;
+        // Without loops, the wait that takes token signals + 1 is where the queue would stop.
+        const blocked = count.waitSpans?.[count.signals];
+        if (blocked !== undefined && count.firstWait !== undefined && blocked !== count.firstWait) {
+          this.error(
+            `${summary}; this is the first wait that no signal matches, where the ${to} queue would deadlock`,
+            blocked,
+            `add signal=${to} to the ${from} instruction that produces the data, or remove an extra wait=${from}; the ${to} queue's waits start on line ${count.firstWait.line}`,
+          );
+        } else {
+          this.error(`${summary}; the ${to} queue would deadlock`, count.firstWait, `add signal=${to} to the ${from} instruction that produces the data`);
+        }
       } else if (count.signals > count.waits && count.firstSignal) {
         this.warning(`the ${from} queue signals ${plural(count.signals, 'token')} to the ${to} queue, which waits for only ${count.waits}`, count.firstSignal, 'unused tokens stay queued until the program ends');
       }

@@ -170,6 +170,18 @@ describe('validate', () => {
     expect(errorsOf(short)).toEqual(['the vector queue waits for 3 tokens from the load queue, but only 1 is signalled; the vector queue would deadlock']);
   });
 
+  it('deadlock at the first unmatched wait without loops', () => {
+    const lines = ['.tensor A fp32[16]', 'load sp[0], A[0 +: 16] signal=vector', 'vload v0, sp[0] wait=load', 'load sp[16], A[0 +: 16] signal=vector', 'vload v1, sp[16] wait=load', 'vload v2, sp[16] wait=load', 'vload v3, sp[16] wait=load', 'halt'];
+    const { ast } = parseSource(lines.join('\n'), 't.lasm');
+
+    const errors = validate(ast!).diagnostics.filter((d) => d.severity === 'error');
+
+    // Two tokens are signalled, so the third wait (line 6) is the first that blocks for ever.
+    expect(errors.map((d) => [d.span?.line, d.span?.column])).toEqual([[6, 1]]);
+    expect(errors[0].message).toBe('the vector queue waits for 4 tokens from the load queue, but only 2 are signalled; this is the first wait that no signal matches, where the vector queue would deadlock');
+    expect(errors[0].hint).toBe('add signal=vector to the load instruction that produces the data, or remove an extra wait=load; the vector queue\'s waits start on line 3');
+  });
+
   it('token balance is skipped for run-time loop counts', () => {
     expect(errorsOf('.tensor A fp32[16]\nloop i, r1\n  vload v0, sp[0] wait=load\nendloop\n')).toEqual([]);
   });
