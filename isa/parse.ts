@@ -666,7 +666,8 @@ function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: 
   }
 
   if (tokens.length > MAX_LINE_TOKENS) {
-    diagnostics.push({ severity: 'error', message: `line has ${tokens.length} tokens; the limit is ${MAX_LINE_TOKENS}`, span: tokenSpan(file, lineNumber, tokens[0]) });
+    // The caret goes under the first token past the limit.
+    diagnostics.push({ severity: 'error', message: `line has ${tokens.length} tokens; the limit is ${MAX_LINE_TOKENS}`, span: tokenSpan(file, lineNumber, tokens[MAX_LINE_TOKENS]) });
     return;
   }
 
