@@ -209,7 +209,7 @@ export function internSpelling(text: string, start: number, end: number): string
 }
 
 /** Computes the value of a decimal integer literal without exponent; returns NaN for any other spelling. */
-function smallDecimal(text: string, start: number, end: number): number {
+export function smallDecimal(text: string, start: number, end: number): number {
   if (end - start > 15) return NaN;
   let value = 0;
   for (let i = start; i < end; i++) {

@@ -4,12 +4,12 @@
  * Two instruction lines have the same shape when their tokens have the same kinds and the same
  * text, except numbers and the digits of register names (`v3`, `r12`). Spacing and comments do not
  * count. The first line of a shape is parsed into a tree of its own whose numbers and registers are
- * holes. A later line of that shape is stored as its line number and offsets only, and `fill`
- * writes its numbers, registers and positions into the holes of the shape's tree when the
- * validator reads the line, so that no tree is built for it.
+ * holes. A later line of that shape is stored as its line number and offsets only. When the
+ * validator reads the line, `fill` writes its numbers, registers and positions into the holes of
+ * the shape's tree, so no tree is built for the line.
  */
 import type { CallArgumentAst, ExprAst, IndexAst, OperandAst, OptionAst, OptionValueAst, StringAst } from './ast.js';
-import { fastLineParser, FIXED, HOLE_NUMBER, HOLE_REGISTER, internSpelling, isDigit, isIdentPart, K, matchesWord, scanNumber } from './fastpath.js';
+import { fastLineParser, FIXED, HOLE_NUMBER, HOLE_REGISTER, internSpelling, isDigit, isIdentPart, K, matchesWord, scanNumber, smallDecimal } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { numberValue, type LineItem } from './grammar.js';
 
@@ -252,7 +252,8 @@ export class LineShape {
     const spelling = text.slice(start, end);
     if (spelling !== leaf.text) {
       leaf.text = spelling;
-      leaf.value = decimalValue(spelling);
+      const decimal = smallDecimal(text, start, end);
+      leaf.value = Number.isNaN(decimal) ? numberValue(spelling) : decimal;
     }
   }
 
@@ -280,19 +281,6 @@ export class LineShape {
   }
 }
 
-/** Value of a number literal; decimal integers, the usual case, without `Number`'s general parse. */
-function decimalValue(spelling: string): number {
-  const length = spelling.length;
-  if (length > 15) return numberValue(spelling);
-  let value = 0;
-  for (let i = 0; i < length; i++) {
-    const c = spelling.charCodeAt(i);
-    if (c < 48 || c > 57) return numberValue(spelling);
-    value = value * 10 + (c - 48);
-  }
-  return value;
-}
-
 /** The shapes of one file, in an open-addressing hash table keyed by `shapeHash`. */
 export class LineShapes {
   private readonly hashes = new Int32Array(2 * MAX_LINE_SHAPES);
@@ -306,7 +294,6 @@ export class LineShapes {
    * if the table has it. The shape's `matchAt` has then read the line.
    */
   find(text: string, lineStart: number, lineEnd: number): LineShape | undefined {
-    if (this.list.length === 0) return undefined;
     const hash = fastLineParser.shapeHash();
     for (let probe = 0, slot = hash & this.mask; probe < MAX_TABLE_PROBES; probe++, slot = (slot + 1) & this.mask) {
       const entry = this.entries[slot];
@@ -317,11 +304,12 @@ export class LineShapes {
   }
 
   /**
-   * Makes the instruction line `text[from, to)` a shape and returns it. Returns undefined, making
-   * none, when the table is full or has no free slot near the line's hash, when the line has more
-   * than MAX_SHAPE_TOKENS tokens or is not one instruction alone, or when its tree has a number or
-   * register that is not a leaf of an expression (such as a register name used as a buffer) or a
-   * node whose position does not fall on token boundaries. The fast path must accept the line.
+   * Makes the instruction line `text[from, to)` a shape and returns it; the fast path must accept
+   * the line. Returns undefined and makes no shape when the table is full or has no free slot near
+   * the line's hash, or when the line has more than MAX_SHAPE_TOKENS tokens or is not one
+   * instruction alone. It does the same when the line's tree has a number or register that is not
+   * a leaf of an expression (such as a register name used as a buffer), or a node whose position
+   * does not fall on token boundaries.
    */
   add(text: string, from: number, to: number, file: string, lineNumber: number): LineShape | undefined {
     if (this.list.length >= MAX_LINE_SHAPES) return undefined;
