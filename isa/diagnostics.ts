@@ -12,12 +12,17 @@ export function capDiagnostics(diagnostics: readonly Diagnostic[], max: number =
   if (diagnostics.length <= max) return [...diagnostics];
   const kept = diagnostics.slice(0, max);
   const rest = diagnostics.slice(max);
-  const errors = rest.filter((d) => d.severity === 'error').length;
-  const warnings = rest.filter((d) => d.severity === 'warning').length;
+  const { errors, warnings } = omittedCounts(diagnostics, max);
   const parts: string[] = [];
   if (errors > 0) parts.push(`${errors.toLocaleString('en-US')} more error${errors === 1 ? '' : 's'}`);
   if (warnings > 0) parts.push(`${warnings.toLocaleString('en-US')} more warning${warnings === 1 ? '' : 's'}`);
   if (parts.length === 0) parts.push(`${rest.length.toLocaleString('en-US')} more notes`);
   kept.push({ severity: 'note', message: `${parts.join(' and ')} not shown` });
   return kept;
+}
+
+/** Counts the errors and warnings that `capDiagnostics` leaves out beyond the first `max`. */
+export function omittedCounts(diagnostics: readonly Diagnostic[], max: number = MAX_DIAGNOSTICS): { errors: number; warnings: number } {
+  const rest = diagnostics.slice(max);
+  return { errors: rest.filter((d) => d.severity === 'error').length, warnings: rest.filter((d) => d.severity === 'warning').length };
 }

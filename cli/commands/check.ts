@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { renderDiagnostic, type Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
-import { capDiagnostics, MAX_DIAGNOSTICS } from '../../isa/diagnostics.js';
+import { capDiagnostics, MAX_DIAGNOSTICS, omittedCounts } from '../../isa/diagnostics.js';
 import { checkFiles } from '../../isa/files.js';
 import { loadArch } from '../../sim/arch/index.js';
 import { checkProgramOnMachine } from '../../sim/exec/arch-check.js';
@@ -55,9 +55,7 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
     // the cap left some out, counts them in `omitted`.
     const listed = all.slice(0, maxDiagnostics);
     const diagnostics = listed.map((d) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message }));
-    const rest = all.slice(maxDiagnostics);
-    const omitted = { errors: rest.filter((d) => d.severity === 'error').length, warnings: rest.filter((d) => d.severity === 'warning').length };
-    ctx.out(JSON.stringify(rest.length > 0 ? { diagnostics, omitted } : { diagnostics }));
+    ctx.out(JSON.stringify(all.length > maxDiagnostics ? { diagnostics, omitted: omittedCounts(all, maxDiagnostics) } : { diagnostics }));
   } else {
     for (const diagnostic of shown) {
       const source = diagnostic.span ? sources.get(diagnostic.span.file) : undefined;

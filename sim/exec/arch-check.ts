@@ -11,7 +11,7 @@
  * - tensors that do not fit the machine's DRAM or host memory, or host tensors without a host link.
  * The executor stops at the first of these problems when a program skips this check.
  */
-import type { Diagnostic, SourceSpan } from '../../common/diagnostic.js';
+import { splitLines, type Diagnostic, type SourceSpan } from '../../common/diagnostic.js';
 import { MULTIPLIER_METHODS, type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
 import { bounds, type Interval, type IntervalEnv } from '../../isa/resolve.js';
 import type { ArchConfig } from '../arch/types.js';
@@ -170,29 +170,23 @@ class MachineChecker {
     this.diagnostics.push(hint ? { severity: 'error', message, span, hint } : { severity: 'error', message, span });
   }
 
-  /** Offsets where the lines of each source start, computed once per file. */
-  private readonly lineStarts = new Map<string, number[]>();
+  /** Lines of each source, split once per file. */
+  private readonly sourceLines = new Map<string, string[]>();
 
   /** Returns the span of `key=value` inside the instruction at `span`, or undefined when the source is unknown or the option is absent. */
   private optionSpan(span: SourceSpan, key: string): SourceSpan | undefined {
     const source = this.options.sources?.get(span.file);
     if (source === undefined) return undefined;
-    let starts = this.lineStarts.get(span.file);
-    if (starts === undefined) {
-      starts = [0];
-      for (let i = 0; i < source.length; i++) {
-        const c = source.charCodeAt(i);
-        if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-      }
-      this.lineStarts.set(span.file, starts);
+    let lines = this.sourceLines.get(span.file);
+    if (lines === undefined) {
+      lines = splitLines(source);
+      this.sourceLines.set(span.file, lines);
     }
-    const lineStart = starts[span.line - 1];
-    if (lineStart === undefined) return undefined;
-    const from = lineStart + span.column - 1;
-    const to = lineStart + (span.endColumn ?? span.column) - 1;
-    const found = findOption(source, from, to, key);
+    const line = lines[span.line - 1];
+    if (line === undefined) return undefined;
+    const found = findOption(line, span.column - 1, (span.endColumn ?? span.column) - 1, key);
     if (found === undefined) return undefined;
-    return { file: span.file, line: span.line, column: found.start - lineStart + 1, endLine: span.line, endColumn: found.end - lineStart + 1 };
+    return { file: span.file, line: span.line, column: found.start + 1, endLine: span.line, endColumn: found.end + 1 };
   }
 }
 
