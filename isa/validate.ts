@@ -156,6 +156,8 @@ class Validator {
   private readonly checked = new Map<readonly unknown[], CheckedInstruction>();
   /** Per shape id (see shapes.ts): the form check of its lines, when their options have no holes. */
   private readonly shapeChecks: (FormCheck | undefined)[] = [];
+  /** The form check of instructions that are not kept per shape, overwritten for each. */
+  private readonly formCheck: FormCheck = { scopeId: 0, mnemonic: '', options: this.parsedOptions, unit: '' };
   /** Number of the current loop scope. Scopes with the same loop variables and index ranges share a number. */
   private scopeId = 0;
   private scopeKey = '';
@@ -656,41 +658,50 @@ class Validator {
   /**
    * Checks the mnemonic, the operand count and forms, the options (parsed into `options`) and the
    * unit of an instruction. Only the options can depend on its numbers and registers, so the result
-   * holds for every line of a shape whose options have no holes. Reports and returns undefined on
-   * an error.
+   * holds for every line of a shape whose options have no holes. Writes the result into `check`,
+   * whose `options` receive the parsed options. Reports and returns false on an error.
    */
-  private checkForm(statement: InstructionStatement, options: ParsedOptions): FormCheck | undefined {
+  private checkForm(statement: InstructionStatement, check: FormCheck): boolean {
+    const options = check.options;
     const known = knownMnemonic(statement.mnemonic);
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
     if (!signature) {
       const suggestion = suggestMnemonic(mnemonic);
-      return this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), suggestion ? `did you mean '${suggestion}'?` : 'docs/isa.md lists every instruction');
+      this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), suggestion ? `did you mean '${suggestion}'?` : 'docs/isa.md lists every instruction');
+      return false;
     }
 
     if (statement.operands.length !== signature.operands.length) {
       const expected = signature.operands.length;
-      return this.error(
+      this.error(
         `'${mnemonic}' takes ${expected} operand${expected === 1 ? '' : 's'} but got ${statement.operands.length}`,
         statement.operands.length > expected ? this.at(statement.operands[expected]) : statement.span,
         `usage: ${usage(mnemonic)}`,
       );
+      return false;
     }
-    if (!this.options(statement, mnemonic, signature, options)) return undefined;
+    if (!this.options(statement, mnemonic, signature, options)) return false;
     const operands = statement.operands;
     for (let i = 0; i < operands.length; i++) {
-      if (!this.operandShapeOk(operands[i], signature.operands[i][1], mnemonic, i)) return undefined;
+      if (!this.operandShapeOk(operands[i], signature.operands[i][1], mnemonic, i)) return false;
     }
 
     let unit: string = signature.unit;
     if (mnemonic === 'sync') {
       const queue = this.queueOperand(operands[0]);
-      if (!queue) return undefined;
+      if (!queue) return false;
       if (options.wait.length === 0 && options.signal.length === 0) this.warning("'sync' without wait= or signal= does nothing", statement.span);
       unit = queue;
     }
-    if (unit === 'control' && (options.wait.length > 0 || options.signal.length > 0)) return this.error(`'${mnemonic}' runs on the control unit, which exchanges no tokens`, statement.span);
-    return { scopeId: this.scopeId, mnemonic, options, unit };
+    if (unit === 'control' && (options.wait.length > 0 || options.signal.length > 0)) {
+      this.error(`'${mnemonic}' runs on the control unit, which exchanges no tokens`, statement.span);
+      return false;
+    }
+    check.scopeId = this.scopeId;
+    check.mnemonic = mnemonic;
+    check.unit = unit;
+    return true;
   }
 
   /** Checks one instruction and resolves it; reports and returns undefined on an error. */
@@ -699,11 +710,11 @@ class Validator {
     let check = shapeId >= 0 ? this.shapeChecks[shapeId] : undefined;
     if (check === undefined || check.scopeId !== this.scopeId) {
       const diagnosticCount = this.diagnostics.length;
-      // Options without holes are the same on every line of a shape, so they get an object of
-      // their own, which the shape keeps.
+      // Options without holes are the same on every line of a shape, so such a shape gets a check of
+      // its own, which it keeps. Every other instruction reuses one check.
       const fixed = shapeId >= 0 && this.view.optionsFixed;
-      check = this.checkForm(statement, fixed ? new ParsedOptions() : this.parsedOptions);
-      if (!check) return undefined;
+      check = fixed ? { scopeId: 0, mnemonic: '', options: new ParsedOptions(), unit: '' } : this.formCheck;
+      if (!this.checkForm(statement, check)) return undefined;
       if (fixed && this.diagnostics.length === diagnosticCount) this.shapeChecks[shapeId] = check;
     }
     const { mnemonic, options, unit } = check;
@@ -1241,10 +1252,10 @@ class Validator {
 
 /** Result of `checkForm` for an instruction; kept per shape while the loop scope stays the same. */
 interface FormCheck {
-  readonly scopeId: number;
-  readonly mnemonic: string;
+  scopeId: number;
+  mnemonic: string;
   readonly options: ParsedOptions;
-  readonly unit: string;
+  unit: string;
 }
 
 /** An instruction that passed every check, kept for lines with the same operands and options. */
