@@ -52,8 +52,8 @@ function printStatement(statement: Exclude<StatementAst, { kind: 'loop' }>): str
 }
 
 /**
- * Options whose value is a word from a fixed list (a format, a queue, a method, a placement or an
- * initialiser), which the validator reads in any case; `fmt` prints those words in lower case.
+ * Options whose value is a word from a fixed list: a format, a queue, a method, a placement or an
+ * initialiser. The validator reads these words in any case, so `fmt` prints them in lower case.
  */
 const KEYWORD_VALUED_OPTIONS: ReadonlySet<string> = new Set(['fmt', 'in', 'out', 'method', 'wait', 'signal', 'place', 'init']);
 
