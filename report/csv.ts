@@ -8,7 +8,10 @@ function field(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Renders one row per method. An empty savingVsExact field means exact was not run. */
+/**
+ * Renders one row per method. An empty savingVsExact field means exact was not run; empty
+ * relative-error fields mean the program has no output element with a finite, non-zero reference.
+ */
 export function renderCsv(report: CompareReport): string {
   const components = reportedComponents(report);
   const header = ['method', 'cycles', 'macs', ...components.map((component) => `${component} pJ`), 'energyPj', 'pjPerMac', 'maxRelError', 'meanRelError', 'medianRelError', 'savingVsExact'];
@@ -19,9 +22,7 @@ export function renderCsv(report: CompareReport): string {
     ...components.map((component) => outcome.energy.byGroup[component] ?? 0),
     outcome.energyPj,
     outcome.pjPerMac,
-    outcome.maxRelError,
-    outcome.meanRelError,
-    outcome.medianRelError,
+    ...(outcome.errorElements === 0 ? [null, null, null] : [outcome.maxRelError, outcome.meanRelError, outcome.medianRelError]),
     outcome.savingVsExact,
   ]);
   return [header, ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';

@@ -72,8 +72,9 @@ export interface MethodSummary {
   readonly cycles: number;
   readonly energyPj: number;
   readonly pjPerMac: number | null;
-  readonly maxRelError: number;
-  readonly meanRelError: number;
+  /** Null when no output element has a finite, non-zero fp64 reference. */
+  readonly maxRelError: number | null;
+  readonly meanRelError: number | null;
   readonly savingVsExact: number | null;
 }
 
@@ -84,8 +85,8 @@ export function methodSummaries(report: CompareReport): MethodSummary[] {
     cycles: outcome.cycles,
     energyPj: outcome.energyPj,
     pjPerMac: outcome.pjPerMac,
-    maxRelError: outcome.maxRelError,
-    meanRelError: outcome.meanRelError,
+    maxRelError: outcome.errorElements === 0 ? null : outcome.maxRelError,
+    meanRelError: outcome.errorElements === 0 ? null : outcome.meanRelError,
     savingVsExact: outcome.savingVsExact,
   }));
 }

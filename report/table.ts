@@ -28,9 +28,17 @@ export function formatPj(value: number): string {
   return value.toPrecision(4);
 }
 
+/** Text shown in the relative-error rows when no output element has a finite, non-zero reference. */
+export const NO_ERROR_ELEMENTS_TEXT = '-';
+
 /** Formats a relative error in scientific notation. */
 export function formatRelError(value: number): string {
   return value === 0 ? '0' : value.toExponential(3);
+}
+
+/** Formats one relative-error statistic of `outcome`, or '-' when it covers no element. */
+function relErrorCell(outcome: CompareReport['methods'][number], value: number): string {
+  return outcome.errorElements === 0 ? NO_ERROR_ELEMENTS_TEXT : formatRelError(value);
 }
 
 /** Formats a fraction as a percentage with one decimal. */
@@ -53,9 +61,9 @@ export function comparisonRows(report: CompareReport): TableRow[] {
   rows.push(
     { label: 'total energy (pJ)', cells: methods.map((outcome) => formatPj(outcome.energyPj)) },
     { label: 'energy per MAC (pJ)', cells: methods.map((outcome) => (outcome.pjPerMac === null ? 'no MACs' : formatPj(outcome.pjPerMac))) },
-    { label: 'max rel error vs fp64', cells: methods.map((outcome) => formatRelError(outcome.maxRelError)) },
-    { label: 'mean rel error vs fp64', cells: methods.map((outcome) => formatRelError(outcome.meanRelError)) },
-    { label: 'median rel error vs fp64', cells: methods.map((outcome) => formatRelError(outcome.medianRelError)) },
+    { label: 'max rel error vs fp64', cells: methods.map((outcome) => relErrorCell(outcome, outcome.maxRelError)) },
+    { label: 'mean rel error vs fp64', cells: methods.map((outcome) => relErrorCell(outcome, outcome.meanRelError)) },
+    { label: 'median rel error vs fp64', cells: methods.map((outcome) => relErrorCell(outcome, outcome.medianRelError)) },
     { label: 'saving vs exact', cells: methods.map((outcome) => (outcome.savingVsExact === null ? NO_EXACT_TEXT : formatPercent(outcome.savingVsExact))) },
   );
   return rows;
@@ -74,6 +82,9 @@ export function comparisonNotes(report: CompareReport): string[] {
   else if (report.logicArea) notes.push(leakageNote(report.logicArea));
   if (report.methods.some((outcome) => (outcome.energy.byGroup['host memory'] ?? 0) !== 0)) {
     notes.push('host memory is the DRAM behind the host link, which every byte sent over the link is read from or written to.');
+  }
+  if (report.methods.every((outcome) => outcome.errorElements + outcome.zeroReferenceElements + outcome.nonFiniteElements === 0)) {
+    notes.push('The program has no output elements, so the relative errors show -. Mark the tensors to compare with the output flag of .tensor.');
   }
   for (const outcome of report.methods) {
     if (outcome.zeroReferenceElements > 0) notes.push(`${outcome.method}: ${outcome.zeroReferenceElements} output elements with a zero fp64 reference are left out of the relative errors.`);

@@ -261,3 +261,31 @@ describe('compare errors', () => {
     expect(help).toContain('(default: no report)');
   });
 });
+
+describe('compare without output tensors', () => {
+  const program = join(directory, 'no-output.lasm');
+  writeFileSync(program, '.tensor A fp32[4, 4] init=ones\nhalt\n');
+
+  it('shows - for the relative errors, not 0', async () => {
+    const result = await runCli(['compare', program]);
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split('\n').filter((line) => line.includes('rel error vs fp64'));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.trim().split(/\s+/).slice(-2)).toEqual(['-', '-']);
+    expect(result.stdout).toContain('no output elements');
+  });
+
+  it('prints null errors in --json and empty CSV fields', async () => {
+    const methods = await compareJson([], program);
+    for (const entry of methods) {
+      expect(entry.maxRelError).toBeNull();
+      expect(entry.meanRelError).toBeNull();
+    }
+    const csv = join(directory, 'no-output.csv');
+    expect((await runCli(['compare', program, '--report', csv])).code).toBe(0);
+    const [header, row] = readFileSync(csv, 'utf8').split('\r\n');
+    const fields = header.split(',');
+    const values = row.split(',');
+    for (const name of ['maxRelError', 'meanRelError', 'medianRelError']) expect(values[fields.indexOf(name)]).toBe('');
+  });
+});
