@@ -16,6 +16,9 @@ import { loadSweepFile } from '../../sweep/spec.js';
 import type { CliContext } from '../io.js';
 import { checkOutputFile, parseIntegerOption } from '../options.js';
 
+/** Exit status after Ctrl-C: 128 plus the number of SIGINT, as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
 interface SweepCommandOptions {
   readonly out?: string;
   readonly workers?: string;
@@ -51,23 +54,43 @@ async function sweepCommand(ctx: CliContext, file: string, files: string[], opti
   const spec = loadSweepFile(file);
 
   let bar: cliProgress.SingleBar | undefined;
-  const result = await runSweep(spec, {
-    out: options.out,
-    workers,
-    shard,
-    onStart: (pending, skipped) => {
-      if (skipped > 0) ctx.info(`${skipped} points already in ${options.out}; running the other ${pending}`);
-      if (ctx.io.stderrIsTty && !ctx.quiet && pending > 0) {
-        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points, {eta}s left' }, cliProgress.Presets.shades_classic);
-        bar.start(pending, 0);
-      }
-    },
-    onWarning: (message) => ctx.warn(message),
-    onRecord: (record, done) => {
-      if (options.out === undefined) ctx.out(JSON.stringify(record));
-      bar?.update(done);
-    },
-  });
+  let pendingPoints = 0;
+  let donePoints = 0;
+  // Every record is appended whole before the next one, so Ctrl-C loses only the points in flight.
+  const onInterrupt = (): void => {
+    bar?.stop();
+    const resumeHint =
+      options.out === undefined
+        ? 'the records printed so far are all that is kept; run with --out FILE.jsonl to make a sweep resumable'
+        : `the finished points are in ${options.out}, and rerunning the same command runs only the others`;
+    ctx.io.stderr(`sweep interrupted after ${donePoints} of ${pendingPoints} points: ${resumeHint}\n`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.once('SIGINT', onInterrupt);
+  let result: Awaited<ReturnType<typeof runSweep>>;
+  try {
+    result = await runSweep(spec, {
+      out: options.out,
+      workers,
+      shard,
+      onStart: (pending, skipped) => {
+        pendingPoints = pending;
+        if (skipped > 0) ctx.info(`${skipped} points already in ${options.out}; running the other ${pending}`);
+        if (ctx.io.stderrIsTty && !ctx.quiet && pending > 0) {
+          bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points, {eta}s left' }, cliProgress.Presets.shades_classic);
+          bar.start(pending, 0);
+        }
+      },
+      onWarning: (message) => ctx.warn(message),
+      onRecord: (record, done) => {
+        donePoints = done;
+        if (options.out === undefined) ctx.out(JSON.stringify(record));
+        bar?.update(done);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
   bar?.stop();
 
   const failed = result.records.filter((record) => record.status === 'failed');

@@ -65,3 +65,31 @@ describe('sweep killed and resumed', () => {
     expect(comparable(records)).toEqual(comparable(reference.records));
   });
 });
+
+describe('sweep interrupted with Ctrl-C', () => {
+  it('says how to resume and exits 130', async () => {
+    const out = join(directory, 'interrupted.jsonl');
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sweep', GRID, '--out', out, '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (completeLines(out).length >= LINES_BEFORE_KILL) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 10);
+      child.on('exit', (exitCode) => {
+        clearInterval(poll);
+        resolve(exitCode);
+      });
+    });
+
+    const written = completeLines(out);
+    expect(code).toBe(130);
+    expect(written.length).toBeLessThan(POINTS);
+    expect(stderr).toMatch(new RegExp(`sweep interrupted after ${written.length} of ${POINTS} points`));
+    expect(stderr).toContain(`the finished points are in ${out}`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
