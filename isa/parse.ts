@@ -601,6 +601,22 @@ const enum LineOutcome {
   BrokenEndLoop,
 }
 
+/** Characters a message shows as U+XXXX: control, format and private-use characters, unassigned code points, separators and U+FFFD. */
+const INVISIBLE_CHARACTER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\ufffd]$/u;
+/** Characters that look like a space or show nothing: separators such as U+00A0, and format characters such as U+200B. The lexer skips the plain space. */
+const SPACE_LOOKALIKE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cf}]$/u;
+
+/** Counts the code points of `text[start, end)`; a surrogate pair counts once. */
+function codePointCount(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > start && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff) continue;
+    count++;
+  }
+  return count;
+}
+
 /** Parses `text[start, end)`, line `lineNumber`, appending its items, comment and diagnostics. */
 function parseLine(text: string, start: number, end: number, file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[], comments: CommentEntry[]): LineOutcome {
   if (end - start > MAX_LINE_CHARS) {
@@ -624,17 +640,21 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
   // such as the closing one of a pair of typographic quotes.
   const error = lexed.errors[0];
   if (error !== undefined) {
-    const character = lineText.slice(error.offset, error.offset + Math.min(error.length, 1));
-    const shown = /[\u0000-\u001f\u007f-\u009f\ufffd]/.test(character) ? `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : `'${character}'`;
+    // A whole code point, so that an emoji or another character outside the BMP is not cut in half.
+    const character = String.fromCodePoint(lineText.codePointAt(error.offset) ?? 0xfffd);
+    const invisible = INVISIBLE_CHARACTER.test(character);
+    const shown = invisible ? `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `'${character}'`;
     const column = error.column ?? 1;
-    let message = error.length > 1 ? `unexpected characters starting with ${shown}` : `unexpected character ${shown}`;
+    const characters = codePointCount(lineText, error.offset, error.offset + error.length);
+    let message = characters > 1 ? `unexpected characters starting with ${shown}` : `unexpected character ${shown}`;
     // Node decodes invalid UTF-8 as U+FFFD, so that is what a corrupt or binary file shows here.
     if (character === '\ufffd') message = 'invalid UTF-8 byte sequence (read as U+FFFD); a .lasm program must be UTF-8 text';
     let hint: string | undefined;
     let more = 0;
-    for (let i = 1; i < lexed.errors.length; i++) more += lexed.errors[i].length;
+    for (let i = 1; i < lexed.errors.length; i++) more += codePointCount(lineText, lexed.errors[i].offset, lexed.errors[i].offset + lexed.errors[i].length);
     if (character.length === 1 && TYPOGRAPHIC_QUOTES.includes(character)) hint = 'strings take straight double quotes: "…"';
-    else if (more > 0) hint = `the line has ${more} more unexpected character${more === 1 ? '' : 's'} after ${error.length === 1 ? 'this one' : 'these'}`;
+    else if (SPACE_LOOKALIKE.test(character)) hint = 'this character looks like a space or is invisible; replace it with a plain space, or delete it';
+    else if (more > 0) hint = `the line has ${more} more unexpected character${more === 1 ? '' : 's'} after ${characters === 1 ? 'this one' : 'these'}`;
     diagnostics.push({
       severity: 'error',
       message,

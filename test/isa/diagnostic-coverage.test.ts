@@ -64,6 +64,10 @@ describe('lexer and parser diagnostics', () => {
   checkCases([
     ['run of unexpected characters', 'halt @@ $\n', expectedError(1, 6, "unexpected characters starting with '@'", 'the line has 1 more unexpected character after these')],
     ['control character shown as code point', 'halt \u0001\n', expectedError(1, 6, 'unexpected character U+0001')],
+    ['emoji shown whole', 'halt \u{1f600}\n', expectedError(1, 6, "unexpected character '\u{1f600}'")],
+    ['two emoji counted as two characters', 'halt \u{1f600}\u{1f600} x\n', expectedError(1, 6, "unexpected characters starting with '\u{1f600}'")],
+    ['no-break space shown as code point', 'set r1, 1 \u00a0\n', expectedError(1, 11, 'unexpected character U+00A0', 'looks like a space or is invisible')],
+    ['zero-width space shown as code point', 'halt \u200b\n', expectedError(1, 6, 'unexpected character U+200B', 'replace it with a plain space, or delete it')],
     ['unknown directive far from any', '.frobnicate 1\n', expectedError(1, 1, "unknown directive '.frobnicate'", 'directives are .const, .tensor, .include')],
     ['empty list of dimensions', '.tensor A fp32[]\n', expectedError(1, 16, "expected '-', '+', number, name or '(' but found ']'")],
     ['long token shortened in message', 'loop i 123456789012345678901234567890\n', expectedError(1, 8, "expected ',' but found '123456789012345678901234…'")],
