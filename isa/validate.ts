@@ -55,6 +55,7 @@ import {
   type NameMeaning,
 } from './resolve.js';
 import { MAX_LINE_TEMPLATES, programEntries, type InstructionView, type ProgramEntries } from './parse.js';
+import { foreignMnemonic } from './foreign.js';
 import { MNEMONICS, OPERAND_EXAMPLES, SIGNATURES, usage, type OperandKind, type Signature } from './signatures.js';
 
 /** Limits with every default filled in. */
@@ -82,11 +83,6 @@ interface TokenCount {
   waits: number;
   firstSignal?: SourceSpan;
   firstWait?: SourceSpan;
-  /**
-   * Spans of the waits in program order while none is inside a loop, undefined after the first
-   * that is. Without loops, program order is the order in which the waiting queue takes tokens.
-   */
-  waitSpans?: SourceSpan[];
 }
 
 interface Block {
@@ -204,7 +200,7 @@ class Validator {
       if (typeof statement !== 'number') this.declare(statement);
     }
     const body = this.block(root);
-    this.checkTokenBalance();
+    this.checkTokenBalance(body);
 
     const failed = this.diagnostics.some((d) => d.severity === 'error');
     const program: ResolvedProgram | undefined = failed
@@ -667,8 +663,7 @@ class Validator {
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
     if (!signature) {
-      const suggestion = suggestMnemonic(mnemonic);
-      this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), suggestion ? `did you mean '${suggestion}'?` : 'docs/isa.md lists every instruction');
+      this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), mnemonicHint(mnemonic));
       return false;
     }
 
@@ -1195,9 +1190,6 @@ class Validator {
     for (const from of wait) {
       if (from === unit) continue;
       const count = this.tokenCount(from, unit as Queue);
-      if (count.waits === 0 && times === 1) count.waitSpans = [];
-      if (times === 1) count.waitSpans?.push(span);
-      else count.waitSpans = undefined;
       count.waits += times;
       count.firstWait ??= span;
     }
@@ -1222,24 +1214,31 @@ class Validator {
   }
 
   /**
-   * Compares, per queue pair, how many tokens the whole run sends and takes. Skipped when a loop
-   * count is known only at run time or the program jumps, because the totals are then unknown.
+   * Compares, per queue pair, how many tokens the whole run of `body` sends and takes. Skipped when
+   * a loop count is known only at run time or the program jumps, because the totals are then unknown.
    */
-  private checkTokenBalance(): void {
+  private checkTokenBalance(body: readonly Instruction[]): void {
     if (this.hasJumps || this.tokensUnknown) return;
     for (const [pair, count] of this.tokens) {
       if (Number.isNaN(count.signals) || Number.isNaN(count.waits)) continue;
-      const [from, to] = pair.split('->');
+      const [from, to] = pair.split('->') as [Queue, Queue];
       if (count.waits > count.signals) {
         const summary = `the ${to} queue waits for ${plural(count.waits, 'token')} from the ${from} queue, but only ${count.signals} ${count.signals === 1 ? 'is' : 'are'} signalled`;
-        // Without loops, the wait that takes token signals + 1 is where the queue would stop.
-        const blocked = count.waitSpans?.[count.signals];
-        if (blocked !== undefined && count.firstWait !== undefined && blocked !== count.firstWait) {
+        // The queue takes tokens in the order in which it runs its waits, so the wait that needs
+        // token signals + 1 can never start, whatever the other queues do. Past 2^53 waits the
+        // counts are inexact, and the error points at the first wait instead.
+        const token = count.signals + 1;
+        const blocked = count.signals > 0 && Number.isSafeInteger(count.waits) ? findWait(body, from, to, token) : undefined;
+        const fixHint = `add signal=${to} to the ${from} instruction that produces the data, or remove an extra wait=${from}`;
+        const firstWaitNote = blocked && count.firstWait && !sameStart(blocked.span, count.firstWait) ? `; the ${to} queue's waits start on line ${count.firstWait.line}` : '';
+        if (blocked && blocked.iterations.length > 0) {
           this.error(
-            `${summary}; this is the first wait that no signal matches, where the ${to} queue would deadlock`,
-            blocked,
-            `add signal=${to} to the ${from} instruction that produces the data, or remove an extra wait=${from}; the ${to} queue's waits start on line ${count.firstWait.line}`,
+            `${summary}; in the iteration with ${iterationText(blocked.iterations)}, this wait needs token ${token}, which no signal matches, so the ${to} queue would deadlock here`,
+            blocked.span,
+            `${fixHint}${firstWaitNote}`,
           );
+        } else if (blocked && count.firstWait && !sameStart(blocked.span, count.firstWait)) {
+          this.error(`${summary}; this is the first wait that no signal matches, where the ${to} queue would deadlock`, blocked.span, `${fixHint}${firstWaitNote}`);
         } else {
           this.error(`${summary}; the ${to} queue would deadlock`, count.firstWait, `add signal=${to} to the ${from} instruction that produces the data`);
         }
@@ -1436,13 +1435,26 @@ const SIGNATURE_KEYS: readonly string[] = Object.keys(SIGNATURES);
 /** Closest mnemonics of unknown spellings seen so far, or null for none; a program repeats its misspellings. */
 const mnemonicSuggestions = new Map<string, string | null>();
 
-/** Returns the mnemonic closest to the unknown `spelling`, if one is close, cached for up to MAX_SPELLINGS spellings. */
+/**
+ * Returns the mnemonic to suggest for the unknown `spelling`: the counterpart of a mnemonic of
+ * another instruction set, else the closest mnemonic if one is close. Cached for up to
+ * MAX_SPELLINGS spellings.
+ */
 function suggestMnemonic(spelling: string): string | undefined {
   const cached = mnemonicSuggestions.get(spelling);
   if (cached !== undefined) return cached ?? undefined;
-  const suggestion = closestMatch(spelling, MNEMONICS);
+  const foreign = foreignMnemonic(spelling.toLowerCase());
+  const suggestion = foreign ? foreign.mnemonic : closestMatch(spelling, MNEMONICS);
   if (mnemonicSuggestions.size < MAX_SPELLINGS) mnemonicSuggestions.set(spelling, suggestion ?? null);
   return suggestion;
+}
+
+/** Returns the hint for the unknown mnemonic `spelling`, given in lower case. */
+function mnemonicHint(spelling: string): string {
+  const suggestion = suggestMnemonic(spelling);
+  const note = foreignMnemonic(spelling)?.note;
+  if (suggestion === undefined) return note ?? 'docs/isa.md lists every instruction';
+  return note === undefined ? `did you mean '${suggestion}'?` : `did you mean '${suggestion}'? (${note})`;
 }
 
 /** Flags that exclude each other. */
@@ -1489,6 +1501,70 @@ class SmallMap<V> {
   clear(): void {
     this.size = 0;
   }
+}
+
+/** A wait for tokens, and the loop indices of the iteration in which it runs, outermost first. */
+interface WaitPosition {
+  readonly span: SourceSpan;
+  readonly iterations: readonly { readonly variable: string; readonly index: number }[];
+}
+
+/**
+ * Counts the tokens that queue `to` waits for from queue `from` in one run of `body`, multiplying
+ * by the loop counts. Returns NaN when a loop count that matters is not a constant.
+ */
+function countWaits(body: readonly Instruction[], from: Queue, to: Queue): number {
+  let total = 0;
+  for (const instruction of body) {
+    if (instruction.kind === 'loop') {
+      const perIteration = countWaits(instruction.body, from, to);
+      if (perIteration !== 0) total += instruction.count.op === 'const' ? instruction.count.value * perIteration : NaN;
+    } else if (instruction.unit === to) {
+      for (const queue of instruction.wait) if (queue === from) total++;
+    }
+  }
+  return total;
+}
+
+/**
+ * Finds the wait of queue `to` that takes token number `ordinal` (1-based) from queue `from`. A
+ * queue runs its instructions in program order, so this walks `body` in that order, stepping over
+ * whole loop iterations by count. Returns undefined when `body` has fewer waits or a loop count
+ * that matters is not a constant. Costs one walk per level of loop nesting of the wait.
+ */
+function findWait(body: readonly Instruction[], from: Queue, to: Queue, ordinal: number, iterations: WaitPosition['iterations'] = []): WaitPosition | undefined {
+  let remaining = ordinal;
+  for (const instruction of body) {
+    if (instruction.kind === 'loop') {
+      const perIteration = countWaits(instruction.body, from, to);
+      if (perIteration === 0) continue;
+      if (instruction.count.op !== 'const' || Number.isNaN(perIteration)) return undefined;
+      const total = instruction.count.value * perIteration;
+      if (remaining > total) {
+        remaining -= total;
+        continue;
+      }
+      const index = Math.floor((remaining - 1) / perIteration);
+      return findWait(instruction.body, from, to, remaining - index * perIteration, [...iterations, { variable: instruction.variable, index }]);
+    }
+    if (instruction.unit !== to) continue;
+    for (const queue of instruction.wait) {
+      if (queue !== from) continue;
+      if (remaining === 1) return { span: instruction.span, iterations };
+      remaining--;
+    }
+  }
+  return undefined;
+}
+
+/** Describes loop indices as "i = 2", "i = 2 and j = 0", "i = 2, j = 0 and k = 5". */
+function iterationText(iterations: WaitPosition['iterations']): string {
+  const terms = iterations.map(({ variable, index }) => `${variable} = ${index}`);
+  return terms.length === 1 ? terms[0] : `${terms.slice(0, -1).join(', ')} and ${terms[terms.length - 1]}`;
+}
+
+function sameStart(a: SourceSpan, b: SourceSpan): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
 function plural(count: number, noun: string): string {

@@ -167,7 +167,7 @@ describe('validate', () => {
     const short = '.tensor A fp32[16]\nload sp[0], A[0 +: 16] signal=vector\nloop i, 3\n  vload v0, sp[0] wait=load\nendloop\n';
 
     expect(errorsOf(balanced)).toEqual([]);
-    expect(errorsOf(short)).toEqual(['the vector queue waits for 3 tokens from the load queue, but only 1 is signalled; the vector queue would deadlock']);
+    expect(errorsOf(short)).toEqual(['the vector queue waits for 3 tokens from the load queue, but only 1 is signalled; in the iteration with i = 1, this wait needs token 2, which no signal matches, so the vector queue would deadlock here']);
   });
 
   it('deadlock at the first unmatched wait without loops', () => {
