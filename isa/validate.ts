@@ -263,7 +263,7 @@ class Validator {
     const value = resolved.value.value;
     if (!Number.isInteger(value)) return this.error(`${what} must be an integer, got ${value}`, this.at(leafAt(expr, rootPos)));
     if (value < minimum) return this.error(`${what} must be at least ${minimum}, got ${value}`, this.at(leafAt(expr, rootPos)));
-    if (!Number.isSafeInteger(value)) return this.error(`${what} ${value} is too large`, this.at(leafAt(expr, rootPos)));
+    if (!Number.isSafeInteger(value)) return this.error(`${what} ${value} is too large: integers above 2^53 - 1 = ${Number.MAX_SAFE_INTEGER} cannot be represented exactly`, this.at(leafAt(expr, rootPos)));
     return value;
   }
 
@@ -315,7 +315,7 @@ class Validator {
     const nameSpan = this.nameAt(statement.namePos, statement.name);
     if (!this.checkNewName(statement.name, nameSpan, 'tensor')) return;
     const format = this.format(statement.format, statement.formatPos, statement.formatPos + statement.format.length);
-    if (statement.shape.length > 4) this.error(`tensor '${statement.name}' has ${statement.shape.length} dimensions; at most 4 are supported`, statement.span);
+    if (statement.shape.length > 4) this.error(`tensor '${statement.name}' has ${statement.shape.length} dimensions; at most 4 are supported`, this.at(statement.shape[4]));
     const shape = statement.shape.map((dim) => this.constInt(dim, 'tensor dimension', 1));
 
     let init: TensorInit = { kind: 'zeros' };
@@ -1142,7 +1142,7 @@ class Validator {
     if (mnemonic === 'vload') return { kind: 'vload', unit: 'vector', dst: register, src: memory, span: statement.span, wait: options.wait, signal: options.signal };
     const format = options.formats.get('fmt') ?? 'fp32';
     if (memory.buffer === 'accumulator' && !(ACCUMULATE_FORMATS as readonly string[]).includes(format)) {
-      return this.error(`the accumulator holds ${ACCUMULATE_FORMATS.join(', ')} elements; '${format}' cannot be stored into it`, this.optionSpan(options, 'fmt') ?? statement.span);
+      return this.error(`the accumulator holds ${ACCUMULATE_FORMATS.join(', ')} elements; '${format}' cannot be stored into it`, this.optionSpan(options, 'fmt') ?? statement.span, `use ${ACCUMULATE_FORMATS.slice(0, -1).map((name) => `fmt=${name}`).join(', ')} or fmt=${ACCUMULATE_FORMATS[ACCUMULATE_FORMATS.length - 1]}`);
     }
     return { kind: 'vstore', unit: 'vector', dst: memory, src: register, format, saturate: !options.flags.has('nosat'), span: statement.span, wait: options.wait, signal: options.signal };
   }

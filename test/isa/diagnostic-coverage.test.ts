@@ -97,10 +97,10 @@ describe('expression diagnostics', () => {
 
 describe('tensor declaration diagnostics', () => {
   checkCases([
-    ['five dimensions', '.tensor A fp32[1, 1, 1, 1, 1]\n', expectedError(1, 1, "tensor 'A' has 5 dimensions; at most 4 are supported")],
+    ['five dimensions', '.tensor A fp32[1, 1, 1, 1, 1]\n', expectedError(1, 28, "tensor 'A' has 5 dimensions; at most 4 are supported")],
     ['zero dimension', '.tensor A fp32[0]\n', expectedError(1, 16, 'tensor dimension must be at least 1, got 0')],
     ['fractional dimension', '.tensor A fp32[2.5]\n', expectedError(1, 16, 'tensor dimension must be an integer, got 2.5')],
-    ['dimension past 2^53', '.tensor A fp32[1e20]\n', expectedError(1, 16, 'tensor dimension 100000000000000000000 is too large')],
+    ['dimension past 2^53', '.tensor A fp32[1e20]\n', expectedError(1, 16, 'tensor dimension 100000000000000000000 is too large: integers above 2^53 - 1')],
     ['option given twice', '.tensor A fp32[4] output output\n', expectedError(1, 26, "option 'output' is given twice")],
     ['init without a value', '.tensor A fp32[4] init\n', expectedError(1, 19, "'init' needs a value, such as init=zeros")],
     ['unknown placement', '.tensor A fp32[4] place=ssd\n', expectedError(1, 25, 'place must be dram or host')],
@@ -156,7 +156,7 @@ describe('on-chip address and tile diagnostics', () => {
       expectedError(2, 9, 'scratchpad tile of 4×4 at address up to 262192 ends at element 262207, past the scratchpad size of 262144 elements', 'check the address expression over the whole range of the loop indices'),
     ],
     ['weight tile wider than the array', 'preload sp[0] k=4 n=32\n', expectedError(1, 19, 'n=32 exceeds the 16 columns of the systolic array', 'split the output columns into tiles')],
-    ['narrow vstore into the accumulator', 'vstore acc[0], v1 fmt=e4m3\n', expectedError(1, 19, "the accumulator holds fp32, fp16, bf16 elements; 'e4m3' cannot be stored into it")],
+    ['narrow vstore into the accumulator', 'vstore acc[0], v1 fmt=e4m3\n', expectedError(1, 19, "the accumulator holds fp32, fp16, bf16 elements; 'e4m3' cannot be stored into it", 'use fmt=fp32, fmt=fp16 or fmt=bf16')],
   ]);
 });
 
