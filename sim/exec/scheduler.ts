@@ -359,7 +359,7 @@ function tryStart(core: Core, q: number, context: RunContext): boolean {
 
   const waits = op.waits;
   for (let i = 0; i < waits.length; i++) {
-    if (core.tokens[waits[i] * 4 + q].size === 0) return false;
+    if (core.tokens[waits[i] * 4 + q].size < tokensNeeded(waits, i)) return false;
   }
   const base = slot * MAX_ARGS;
   const request = arbitration.requests[index] ?? newPortRequest();
@@ -542,6 +542,16 @@ function releaseBarrier(cores: Core[], context: RunContext): boolean {
   return true;
 }
 
+/**
+ * Returns how many tokens from queue `waits[i]` an instruction needs before it can take the one of
+ * its i-th wait: `wait=load wait=load` takes two tokens from the load queue.
+ */
+function tokensNeeded(waits: readonly number[], i: number): number {
+  let needed = 1;
+  for (let j = 0; j < i; j++) if (waits[j] === waits[i]) needed++;
+  return needed;
+}
+
 /** Describes the instruction at the head of each blocked queue, and which tokens it lacks. */
 function deadlockError(core: Core, context: RunContext, reason: string): UserError {
   const diagnostics: Diagnostic[] = [];
@@ -549,7 +559,7 @@ function deadlockError(core: Core, context: RunContext, reason: string): UserErr
     const queue = core.queues[q];
     if (queue.pending === 0) continue;
     const op = queue.ops[queue.headSlot] as CompiledOp;
-    const missing = op.waits.filter((w) => core.tokens[w * 4 + q].size === 0).map((w) => QUEUE_NAMES[w]);
+    const missing = [...new Set(op.waits.filter((w, i) => core.tokens[w * 4 + q].size < tokensNeeded(op.waits, i)).map((w) => QUEUE_NAMES[w]))];
     diagnostics.push({
       severity: 'error',
       message: `deadlock on core ${core.index}: ${reason}, but this ${op.name} at the head of the ${QUEUE_NAMES[q]} queue waits for a token from ${missing.join(' and ')} that no dispatched instruction will send`,
