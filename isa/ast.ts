@@ -132,12 +132,48 @@ export type StatementAst =
     })
   | (StatementBase & { readonly kind: 'include'; readonly path: string })
   /** A comment on a line of its own; `text` excludes the `;` or `//`. */
-  | (StatementBase & { readonly kind: 'comment'; readonly text: string });
+  | (StatementBase & { readonly kind: 'comment'; readonly text: string })
+  | InvalidStatement;
+
+/**
+ * A line with a syntax error, kept in place so that the validator can find where it was and what
+ * it might have done. Only `parseSource` with `keepBrokenLines` and `loadProgram` produce it; the
+ * validator checks the lines around it and never returns a program that contains one.
+ */
+export interface InvalidStatement extends StatementBase {
+  readonly kind: 'invalid';
+  /** The line as written, without leading and trailing blanks. */
+  readonly text: string;
+  /**
+   * First word of the line after any label, in lower case: a mnemonic, a directive such as
+   * `.tensor`, or `loop`. Empty when the line starts with none of these, or has an unexpected
+   * character, which may have split or hidden any word.
+   */
+  readonly keyword: string;
+  /** The names written on the line. Undefined when they are unknown, as for an `.include` that failed. */
+  readonly names: readonly string[] | undefined;
+  /** For a `loop` header with a syntax error: the name after `loop`, when one follows it. */
+  readonly variable?: string;
+  /** For a `loop` header with a syntax error: the body up to its `endloop`. */
+  readonly body?: readonly StatementAst[];
+}
+
+/** Names and loop structure that the invalid statements of a program (see `InvalidStatement`) might have changed. */
+export interface BrokenLines {
+  /** Every name written on a line with a syntax error. */
+  readonly names: ReadonlySet<string>;
+  /** True when the names of some line are unknown: a line too long to read or an `.include` that failed. */
+  readonly anyName: boolean;
+  /** True when a `loop` has no `endloop` or an `endloop` no `loop`, so the extent of loop bodies is unknown. */
+  readonly loopsUnmatched: boolean;
+}
 
 /** A parsed `.lasm` file. `.include` statements are not expanded here (see `checkFiles`). */
 export interface ProgramAst {
   readonly file: string;
   readonly statements: readonly StatementAst[];
+  /** Present when the statements include invalid ones or the loops are unmatched. */
+  readonly brokenLines?: BrokenLines;
 }
 
 // ---------------------------------------------------------------------------------------------

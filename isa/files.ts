@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../common/diagnostic.js';
-import type { ProgramAst, ResolvedProgram, SourceSpan, StatementAst, TargetLimits } from './ast.js';
+import type { BrokenLines, InvalidStatement, ProgramAst, ResolvedProgram, SourceSpan, StatementAst, TargetLimits } from './ast.js';
 import { MAX_SOURCE_CHARS, parseSource, programEntries } from './parse.js';
 import { validate } from './validate.js';
 
@@ -47,7 +47,8 @@ function readErrorMessage(file: string, error: unknown): string {
  * Parses `file` and the files it includes. Include paths are relative to the including file.
  * A file already included is skipped (include-once), and a file that includes itself directly or
  * indirectly is an error. `.include` is expanded only at the top level, and the validator reports
- * one inside a loop.
+ * one inside a loop. Lines with syntax errors stay in the program as invalid statements, and so
+ * does an `.include` that failed, so that `validate` can check the other lines.
  */
 export function loadProgram(file: string, readText: ReadText = readTextFile): LoadedProgram {
   const diagnostics: Diagnostic[] = [];
@@ -55,6 +56,14 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
   const included = new Set<string>();
   /** The root file's own program, when it includes nothing; it keeps the compact form that parseSource returns. */
   let rootProgram: ProgramAst | undefined;
+  /** The broken lines of every file read, merged, when the root file includes others. */
+  let broken: MergedBrokenLines | undefined;
+  /** Returns the invalid statement for an `.include` that failed. The included file may have defined any name. */
+  const failedInclude = (include: Extract<StatementAst, { kind: 'include' }>): InvalidStatement => {
+    broken ??= { names: new Set(), anyName: false, loopsUnmatched: false };
+    broken.anyName = true;
+    return { kind: 'invalid', span: include.span, blankLineBefore: false, text: `.include ${JSON.stringify(include.path)}`, keyword: '.include', names: undefined };
+  };
 
   const load = (name: string, chain: readonly string[], includedAt: SourceSpan | undefined): StatementAst[] | undefined => {
     let text: string;
@@ -66,13 +75,14 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     sources.set(name, text);
-    const parsed = parseSource(text, name);
+    const parsed = parseSource(text, name, { keepBrokenLines: true });
     diagnostics.push(...parsed.diagnostics);
     if (!parsed.ast) return undefined;
     if (includedAt === undefined && !hasIncludes(parsed.ast)) {
       rootProgram = parsed.ast;
       return [];
     }
+    if (parsed.ast.brokenLines !== undefined) broken = mergeBrokenLines(broken, parsed.ast.brokenLines);
 
     const statements: StatementAst[] = [];
     for (const statement of parsed.ast.statements) {
@@ -85,12 +95,14 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
       if (chain.includes(key)) {
         const cycle = [...chain.slice(chain.indexOf(key)), key].map((entry) => path.relative(process.cwd(), entry) || entry).join(' → ');
         diagnostics.push({ severity: 'error', message: `include cycle: ${cycle}`, span: statement.span });
+        statements.push(failedInclude(statement));
         continue;
       }
       if (included.has(key)) continue;
       included.add(key);
       const nested = load(target, [...chain, key], statement.span);
       if (nested) for (const nestedStatement of nested) statements.push(nestedStatement);
+      else statements.push(failedInclude(statement));
     }
     return statements;
   };
@@ -99,7 +111,24 @@ export function loadProgram(file: string, readText: ReadText = readTextFile): Lo
   included.add(rootKey);
   const statements = load(file, [rootKey], undefined);
   if (rootProgram) return { ast: rootProgram, diagnostics, sources };
-  return { ast: statements ? { file, statements } : undefined, diagnostics, sources };
+  if (!statements) return { ast: undefined, diagnostics, sources };
+  return { ast: broken === undefined ? { file, statements } : { file, statements, brokenLines: broken }, diagnostics, sources };
+}
+
+/** The `BrokenLines` of several files, built up file by file. */
+interface MergedBrokenLines {
+  readonly names: Set<string>;
+  anyName: boolean;
+  loopsUnmatched: boolean;
+}
+
+/** Adds the broken lines of one file to those of the files read before it. */
+function mergeBrokenLines(merged: MergedBrokenLines | undefined, file: BrokenLines): MergedBrokenLines {
+  const result = merged ?? { names: new Set<string>(), anyName: false, loopsUnmatched: false };
+  for (const name of file.names) result.names.add(name);
+  result.anyName ||= file.anyName;
+  result.loopsUnmatched ||= file.loopsUnmatched;
+  return result;
 }
 
 /** True when `ast` has an `.include` at the top level, the only place where one is expanded. */
@@ -109,16 +138,19 @@ function hasIncludes(ast: ProgramAst): boolean {
 }
 
 /**
- * Loads, parses and validates each file. Validation runs only on files without syntax errors,
- * because a line dropped by the parser would otherwise cause misleading follow-up errors.
- * Tensors initialised from files are checked to exist.
+ * Loads, parses and validates each file. Validation runs on files with syntax errors too: it
+ * checks the other lines and reports nothing that a broken line might explain (see `validate`).
+ * The diagnostics of reading and parsing come first, then those of validation, each group in
+ * program order. Tensors initialised from files are checked to exist. The program is undefined
+ * when any error was found.
  */
 export function checkFiles(paths: readonly string[], target?: TargetLimits, readText: ReadText = readTextFile): CheckResult[] {
   return paths.map((file) => {
     const loaded = loadProgram(file, readText);
     const diagnostics = [...loaded.diagnostics];
     let program: ResolvedProgram | undefined;
-    if (loaded.ast && !diagnostics.some((d) => d.severity === 'error')) {
+    if (loaded.ast) {
+      const loadFailed = diagnostics.some((d) => d.severity === 'error');
       const validated = validate(loaded.ast, target);
       diagnostics.push(...validated.diagnostics);
       program = validated.program;
@@ -128,6 +160,8 @@ export function checkFiles(paths: readonly string[], target?: TargetLimits, read
           program = undefined;
         }
       }
+      // `validate` returns no program with broken lines, but a load error need not leave any behind.
+      if (loadFailed) program = undefined;
     }
     return { file, program, diagnostics, sources: loaded.sources };
   });

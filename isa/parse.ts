@@ -7,7 +7,7 @@
 import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../common/diagnostic.js';
 import { closestMatch } from '../common/diagnostic.js';
-import type { OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
+import type { BrokenLines, OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
 import { fastLineParser } from './fastpath.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { createLineParser, type LineItem, type LineParser } from './grammar.js';
@@ -46,6 +46,8 @@ interface MutableStatement {
 interface OpenLoop {
   /** The header, or undefined for a header with a syntax error. */
   readonly item: Extract<LineItem, { kind: 'loopStart' }> | undefined;
+  /** The invalid statement of a header with a syntax error, when broken lines are kept. */
+  readonly invalid?: MutableStatement;
   readonly body: Entry[];
 }
 
@@ -67,7 +69,7 @@ function tokenSpan(file: string, line: number, token: IToken): SourceSpan {
  * Parses one `.lasm` source. Every problem in the input becomes a diagnostic rather than an
  * exception (test/isa/fuzz.test.ts checks this on random input). The AST is undefined only for NUL
  * bytes, a source over MAX_SOURCE_CHARS or loops nested deeper than MAX_NESTING. Lines with syntax
- * errors are left out of it. The statements of repeated lines are built when `statements` is
+ * errors are left out of it, or kept as invalid statements with `keepBrokenLines`. The statements of repeated lines are built when `statements` is
  * first read, and `validate` reads the program without building them (see `programEntries`).
  */
 export function parseSource(text: string, file: string, options: ParseOptions = {}): { ast: ProgramAst | undefined; diagnostics: Diagnostic[] } {
@@ -79,7 +81,7 @@ export function parseSource(text: string, file: string, options: ParseOptions = 
   }
 
   const comments: CommentEntry[] = [];
-  const nester = new LoopNester();
+  const nester = new LoopNester(options.keepBrokenLines ?? false);
   const repeats = new RepeatedLines(file, text);
   // Reuse pays for its bookkeeping (a copy of each new line, a second parse for each new shape) only
   // when later lines use it, which needs a long file.
@@ -94,8 +96,14 @@ export function parseSource(text: string, file: string, options: ParseOptions = 
   if (!root) return { ast: undefined, diagnostics };
 
   // The compact form pays off only for many repeated lines; a small program gets its tree at once.
-  if (repeats.count < MIN_COMPACT_LINES) return { ast: { file, statements: expandProgram(root, repeats, comments) }, diagnostics };
-  return { ast: compactProgram(file, root, repeats, comments), diagnostics };
+  const brokenLines = nester.brokenLines();
+  if (repeats.count < MIN_COMPACT_LINES) {
+    const statements = expandProgram(root, repeats, comments);
+    return { ast: brokenLines === undefined ? { file, statements } : { file, statements, brokenLines }, diagnostics };
+  }
+  const ast = compactProgram(file, root, repeats, comments);
+  if (brokenLines !== undefined) (ast as { brokenLines?: BrokenLines }).brokenLines = brokenLines;
+  return { ast, diagnostics };
 }
 
 /** Options of `parseSource`. */
@@ -106,6 +114,13 @@ export interface ParseOptions {
    * the reference for the reuse. Default true.
    */
   readonly reuseLines?: boolean;
+  /**
+   * When true, each line with a syntax error stays in the tree as an invalid statement (see
+   * `InvalidStatement`), and a `loop` header with an error keeps its body. The program then carries
+   * `brokenLines`, so that the validator can check the other lines. Default false: those lines are
+   * left out, and the body of a broken `loop` header joins the enclosing block.
+   */
+  readonly keepBrokenLines?: boolean;
 }
 
 /**
@@ -174,6 +189,7 @@ function expandBlock(block: Entry[], repeats: RepeatedLines): void {
     const entry = block[i];
     if (typeof entry === 'number') block[i] = repeats.statement(entry) as unknown as MutableStatement;
     else if (entry.kind === 'loop') expandBlock(entry.body as Entry[], repeats);
+    else if (entry.kind === 'invalid' && entry.body !== undefined) expandBlock(entry.body, repeats);
   }
 }
 
@@ -311,8 +327,7 @@ function parseLines(text: string, file: string, diagnostics: Diagnostic[], comme
         }
         for (const item of items) nester.add(item);
         items.length = 0;
-        if (outcome === LineOutcome.BrokenLoop) nester.openBroken({ file, line: lineNumber, column: 1 });
-        else if (outcome === LineOutcome.BrokenEndLoop) nester.add({ kind: 'loopEnd', span: { file, line: lineNumber, column: 1 } });
+        if (outcome >= LineOutcome.Broken) nester.addBroken(outcome, text, start, end, file, lineNumber);
         if (previous !== undefined && added !== undefined) previous.next = added;
         previous = added;
         if (previousShape !== undefined && addedShape !== undefined) previousShape.next = addedShape;
@@ -593,8 +608,10 @@ function instantiate(template: LineTemplate, file: string, line: number): LineIt
 const enum LineOutcome {
   /** The fast path parsed it. */
   Fast,
-  /** Chevrotain parsed it, or reported an error in a line that is neither a loop header nor an `endloop`. */
+  /** Chevrotain parsed it. */
   Slow,
+  /** A line with an error that is neither a loop header nor an `endloop`. */
+  Broken,
   /** A line starting with `loop` that has an error: its loop still needs its `endloop`. */
   BrokenLoop,
   /** A line starting with `endloop` that has an error: it still closes a loop. */
@@ -621,7 +638,7 @@ function codePointCount(text: string, start: number, end: number): number {
 function parseLine(text: string, start: number, end: number, file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[], comments: CommentEntry[]): LineOutcome {
   if (end - start > MAX_LINE_CHARS) {
     diagnostics.push({ severity: 'error', message: `line is ${end - start} characters long; the limit is ${MAX_LINE_CHARS}`, span: { file, line: lineNumber, column: 1, endColumn: 2 } });
-    return LineOutcome.Slow;
+    return LineOutcome.Broken;
   }
 
   const fast = fastLineParser;
@@ -669,11 +686,11 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
 
   // A loop header or endloop with an error still opens or closes a loop. Otherwise the error
   // would be reported a second time as an unmatched loop or endloop.
-  if (diagnostics.length === diagnosticCount || lexed.tokens.length === 0) return LineOutcome.Slow;
-  const first = lexed.tokens[0].tokenType;
+  if (diagnostics.length === diagnosticCount) return LineOutcome.Slow;
+  const first = lexed.tokens.length > 0 ? lexed.tokens[0].tokenType : undefined;
   if (first === T.Loop) return LineOutcome.BrokenLoop;
   if (first === T.EndLoop) return LineOutcome.BrokenEndLoop;
-  return LineOutcome.Slow;
+  return LineOutcome.Broken;
 }
 
 function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: LineItem[], diagnostics: Diagnostic[]): void {
@@ -780,6 +797,13 @@ class LoopNester {
   private tooDeep = false;
   /** Problems with loop nesting, reported after those of the lines. */
   readonly diagnostics: Diagnostic[] = [];
+  /** Names written on the broken lines; created with the first broken line that is kept. */
+  private brokenNames: Set<string> | undefined;
+  private anyName = false;
+  private loopsUnmatched = false;
+
+  /** `keepBroken`: see `ParseOptions.keepBrokenLines`. */
+  constructor(private readonly keepBroken: boolean) {}
 
   add(item: LineItem): void {
     if (this.tooDeep) return;
@@ -791,6 +815,7 @@ class LoopNester {
       const open = this.stack.pop();
       if (!open) {
         this.diagnostics.push({ severity: 'error', message: "'endloop' without a matching 'loop'", span: item.span });
+        this.loopsUnmatched = true;
         return;
       }
       this.close(open, item.span);
@@ -804,9 +829,68 @@ class LoopNester {
     if (!this.tooDeep) this.current.push(entry);
   }
 
-  /** Opens the loop of a header that has a syntax error, so that its `endloop` is not reported. */
-  openBroken(span: SourceSpan): void {
-    if (!this.tooDeep) this.open(undefined, span);
+  /**
+   * Adds line `line` of `text`, from `start` to `end`, which has a syntax error. A broken loop header
+   * still opens a loop, so that its `endloop` is not reported, and a broken `endloop` still closes
+   * one. With `keepBroken`, the line also becomes an invalid statement.
+   */
+  addBroken(outcome: LineOutcome, text: string, start: number, end: number, file: string, line: number): void {
+    const span: SourceSpan = { file, line, column: 1 };
+    if (outcome === LineOutcome.BrokenEndLoop) {
+      this.add({ kind: 'loopEnd', span });
+      return;
+    }
+    if (this.tooDeep) return;
+    const invalid = this.keepBroken ? this.invalidStatement(text, start, end, file, line) : undefined;
+    if (outcome === LineOutcome.BrokenLoop) this.open(undefined, span, invalid);
+    else if (invalid !== undefined) this.current.push(invalid);
+  }
+
+  /** Builds the invalid statement of a broken line and records its names (see `InvalidStatement`). */
+  private invalidStatement(text: string, start: number, end: number, file: string, line: number): MutableStatement {
+    const span: SourceSpan = { file, line, column: 1, endLine: line, endColumn: end - start + 1 };
+    const statement: MutableStatement = { kind: 'invalid', span, blankLineBefore: false, trailingComment: undefined, text: '', keyword: '', names: undefined };
+    this.brokenNames ??= new Set();
+    if (end - start > MAX_LINE_CHARS) {
+      this.anyName = true;
+      return statement;
+    }
+
+    const T = lasmTokens();
+    const lexed = T.lasmLexer.tokenize(text.slice(start, end));
+    const comment = lexed.groups.comments?.[0];
+    statement.text = text.slice(start, comment === undefined ? end : start + comment.startOffset).trim();
+    const tokens = lexed.tokens;
+    const first = tokens.length > 2 && tokens[1].tokenType === T.Colon ? 2 : 0;
+    const keyword = first < tokens.length ? tokens[first].image.toLowerCase() : '';
+    // An unexpected character may have split or hidden any word, the keyword too.
+    statement.keyword = lexed.errors.length === 0 ? keyword : '';
+    if (tokens.length > 1 && tokens[0].tokenType === T.Loop && tokens[1].tokenType === T.Identifier) statement.variable = tokens[1].image;
+
+    // An `.include`, or an unknown directive that may be one, can define any name.
+    let directive: string | undefined;
+    if (keyword.startsWith('.')) directive = DIRECTIVES.includes(keyword) ? keyword : closestMatch(keyword, DIRECTIVES);
+    if (directive !== undefined && directive !== '.const' && directive !== '.tensor') {
+      this.anyName = true;
+      return statement;
+    }
+    const names: string[] = [];
+    for (const token of tokens) {
+      if (token.tokenType !== T.Identifier) continue;
+      names.push(token.image);
+      this.brokenNames.add(token.image);
+    }
+    statement.names = names;
+    return statement;
+  }
+
+  /**
+   * Returns what the broken lines of the program might have changed. Returns undefined when every
+   * line and loop is well formed, or when broken lines are not kept.
+   */
+  brokenLines(): BrokenLines | undefined {
+    if (!this.keepBroken || (this.brokenNames === undefined && !this.loopsUnmatched)) return undefined;
+    return { names: this.brokenNames ?? new Set(), anyName: this.anyName, loopsUnmatched: this.loopsUnmatched };
   }
 
   /** Closes the loops still open, reporting each, and returns the top-level block. */
@@ -815,32 +899,40 @@ class LoopNester {
     // Unclosed loops keep their bodies, so later errors are still found.
     while (this.stack.length > 0) {
       const open = this.stack.pop()!;
+      this.loopsUnmatched = true;
       if (open.item) this.diagnostics.push({ severity: 'error', message: `loop '${open.item.variable}' has no matching 'endloop'`, span: open.item.span, hint: "end the loop body with a line 'endloop'" });
       this.close(open, undefined);
     }
     return this.top;
   }
 
-  private open(item: OpenLoop['item'], span: SourceSpan): void {
+  private open(item: OpenLoop['item'], span: SourceSpan, invalid?: MutableStatement): void {
     if (this.stack.length >= MAX_NESTING) {
       this.diagnostics.push({ severity: 'error', message: `loops nested more than ${MAX_NESTING} levels deep`, span });
       this.tooDeep = true;
       return;
     }
     const body: Entry[] = [];
-    this.stack.push({ item, body });
+    this.stack.push(invalid === undefined ? { item, body } : { item, invalid, body });
     this.current = body;
   }
 
   /**
    * Adds the loop `open` to the enclosing block; `end` is the span of its `endloop`, undefined when
-   * it has none. The body of a loop whose header has an error joins the enclosing block: the
-   * program has a syntax error, so it is not validated, and its statements are still formatted.
+   * it has none. A loop whose header has an error becomes the invalid statement of its header, with
+   * the body, when broken lines are kept. Otherwise its body joins the enclosing block.
    */
   private close(open: OpenLoop, end: SourceSpan | undefined): void {
     this.current = this.stack.length > 0 ? this.stack[this.stack.length - 1].body : this.top;
     if (open.item === undefined) {
-      for (const statement of open.body) this.current.push(statement);
+      const invalid = open.invalid;
+      if (invalid === undefined) {
+        for (const statement of open.body) this.current.push(statement);
+        return;
+      }
+      invalid.body = open.body;
+      if (end !== undefined) invalid.span = { ...invalid.span, endLine: end.line, endColumn: end.endColumn };
+      this.current.push(invalid);
       return;
     }
     const span = end === undefined ? open.item.span : { ...open.item.span, endLine: end.line, endColumn: end.endColumn };

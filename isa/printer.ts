@@ -26,6 +26,13 @@ function printBlock(statements: readonly StatementAst[], depth: number, lines: s
       lines.push(`${indent}endloop${statement.endComment !== undefined ? `  ;${statement.endComment}` : ''}`);
       return;
     }
+    // A broken loop header keeps its body. `fmt` never gets here, because it rejects syntax errors.
+    if (statement.kind === 'invalid' && statement.body !== undefined) {
+      lines.push(`${indent}${statement.text}${trailing}`);
+      printBlock(statement.body, depth + 1, lines, false);
+      lines.push(`${indent}endloop`);
+      return;
+    }
     lines.push(`${indent}${printStatement(statement)}${trailing}`);
   });
 }
@@ -34,6 +41,8 @@ function printStatement(statement: Exclude<StatementAst, { kind: 'loop' }>): str
   switch (statement.kind) {
     case 'comment':
       return `;${statement.text}`;
+    case 'invalid':
+      return statement.text;
     case 'label':
       return `${statement.name}:`;
     case 'const':

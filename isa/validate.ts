@@ -12,11 +12,13 @@ import {
   QUEUES,
   type AccumulateFormat,
   type AddressExpr,
+  type BrokenLines,
   type Buffer,
   type DramTile,
   type ExprAst,
   type FormatName,
   type Instruction,
+  type InvalidStatement,
   type MultiplierMethod,
   type OnChipTile,
   type OperandAst,
@@ -125,6 +127,14 @@ class Validator {
    * then unknown, and the balance check would report the mistake a second time.
    */
   private tokensUnknown = false;
+  /** Names written on lines with syntax errors, which may define them: see `brokenLine`. */
+  private brokenLineNames: ReadonlySet<string> = NO_NAME_SET;
+  /** True when a broken line or a failed `.include` may have defined any name. */
+  private namesUnknown = false;
+  /** True when a `loop` or `endloop` has no partner, so the blocks that labels and code belong to are unknown. */
+  private blocksUnknown = false;
+  /** True once an invalid statement was met. The program is then never returned. */
+  private sawInvalid = false;
   /** Product of the enclosing constant loop counts; undefined inside a loop with a run-time count. */
   private multiplier: number | undefined = 1;
   private readonly loopIntervals: (Interval | undefined)[] = [];
@@ -196,13 +206,14 @@ class Validator {
     const entries = programEntries(ast);
     this.entries = entries;
     const root: readonly Entry[] = entries ? entries.root : ast.statements;
+    if (ast.brokenLines !== undefined) this.expectBrokenLines(ast.brokenLines);
     for (const statement of root) {
       if (typeof statement !== 'number') this.declare(statement);
     }
     const body = this.block(root);
     this.checkTokenBalance(body);
 
-    const failed = this.diagnostics.some((d) => d.severity === 'error');
+    const failed = this.sawInvalid || this.diagnostics.some((d) => d.severity === 'error');
     const program: ResolvedProgram | undefined = failed
       ? undefined
       : {
@@ -234,7 +245,8 @@ class Validator {
     const constant = this.constantMeanings.get(name);
     if (constant) return constant;
     if (this.tensors.has(name)) return TENSOR_MEANING;
-    if (this.invalidNames.has(name)) return INVALID_MEANING;
+    // Registers, buffers and builtins are never defined by a line, so they keep their meaning.
+    if (this.invalidNames.has(name) || (this.namesUnknown && !isReservedName(name))) return INVALID_MEANING;
     return undefined;
   }
 
@@ -456,13 +468,19 @@ class Validator {
         continue;
       }
       if (statement.kind === 'comment') continue;
+      if (statement.kind === 'invalid') {
+        // The broken line may have been a label, so the code after it may be reachable.
+        this.brokenLine(statement);
+        unreachableFrom = undefined;
+        continue;
+      }
       if (statement.kind === 'const' || statement.kind === 'tensor' || statement.kind === 'include') {
         if (this.loopVariables.length > 0) this.error(`.${statement.kind} is allowed only outside loops`, statement.span);
         else if (statement.kind === 'include') this.error('.include was not expanded; check the program with checkFiles or `lmulsim check`', statement.span);
         continue;
       }
 
-      if (unreachableFrom && !warnedUnreachable) {
+      if (unreachableFrom && !warnedUnreachable && !this.blocksUnknown) {
         this.warning(`unreachable code: it follows '${unreachableFrom}' in the same block`, statement.span, 'remove it, or put a label before it as a jump target');
         warnedUnreachable = true;
       }
@@ -531,7 +549,7 @@ class Validator {
     this.loopVariables.pop();
     this.instructionCount++;
     if (!count) return undefined;
-    if (!entries.some((inner) => typeof inner === 'number' || inner.kind === 'instruction' || inner.kind === 'loop')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
+    if (!this.blocksUnknown && !entries.some((inner) => typeof inner === 'number' || inner.kind === 'instruction' || inner.kind === 'loop' || inner.kind === 'invalid')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
     return { kind: 'loop', unit: 'control', variable: statement.variable, depth, count, body, span: statement.span, wait: NO_QUEUES, signal: NO_QUEUES };
   }
 
@@ -549,6 +567,82 @@ class Validator {
   private intervalEnv(): IntervalEnv {
     this.boundsEnv ??= { indices: this.loopIntervals, cores: this.target.cores };
     return this.boundsEnv;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lines with syntax errors
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Prepares for the invalid statements of a program, before any statement is checked, because a
+   * name that a broken line may define can be used on any line. Such names then fail without a
+   * diagnostic, like the names whose declaration failed.
+   */
+  private expectBrokenLines(broken: BrokenLines): void {
+    this.sawInvalid = true;
+    this.brokenLineNames = broken.names;
+    for (const name of broken.names) {
+      if (!isReservedName(name)) this.invalidNames.add(name);
+    }
+    this.namesUnknown = broken.anyName;
+    if (broken.loopsUnmatched) {
+      this.blocksUnknown = true;
+      this.tokensUnknown = true;
+    }
+  }
+
+  /**
+   * Marks the state that a line with a syntax error might have changed as unknown, so that the
+   * lines after it report no mistake that the broken line might explain. Its keyword, or the
+   * mnemonic closest to it, determines that state. A line without a recognisable keyword might
+   * have changed any of it. A broken loop header still opens its body, with an unknown count.
+   */
+  private brokenLine(statement: InvalidStatement): void {
+    this.sawInvalid = true;
+    if (statement.body !== undefined) {
+      this.brokenLoop(statement, statement.body);
+      return;
+    }
+    const keyword = statement.keyword;
+    // A directive with known names (`.const`, `.tensor`) changes no state, and `expectBrokenLines` took its names.
+    if (keyword.startsWith('.') && statement.names !== undefined) return;
+    const mnemonic = statement.names === undefined || keyword === '' ? undefined : (knownMnemonic(keyword) ?? suggestMnemonic(keyword));
+    if (mnemonic === undefined) {
+      this.forgetWeights();
+      this.flow.vectorLength = undefined;
+      this.tokensUnknown = true;
+      return;
+    }
+    if (mnemonic === 'preload') this.forgetWeights();
+    else if (mnemonic === 'vsetlen') this.flow.vectorLength = undefined;
+    // A jump makes the token totals unknown, as `checkTokenBalance` explains.
+    else if (mnemonic === 'sync' || mnemonic === 'jump' || mnemonic === 'beqz' || mnemonic === 'bnez') this.tokensUnknown = true;
+    for (const name of statement.names!) {
+      const lower = lowerCase(name);
+      if (lower === 'wait' || lower === 'signal' || closestMatch(lower, TOKEN_OPTIONS) !== undefined) this.tokensUnknown = true;
+    }
+  }
+
+  /** Checks the body of a loop whose header has a syntax error, as a loop with an unknown count. */
+  private brokenLoop(statement: InvalidStatement, body: readonly Entry[]): void {
+    const variable = statement.variable !== undefined && !isReservedName(statement.variable) ? statement.variable : '';
+    const depth = this.loopVariables.length;
+    this.loopVariables.push(variable);
+    this.loopIntervals.push(undefined);
+    this.loopDepth = Math.max(this.loopDepth, depth + 1);
+    const outerMultiplier = this.multiplier;
+    this.multiplier = undefined;
+    const outerScopeKey = this.scopeKey;
+    const outerScopeId = this.scopeId;
+    this.enterScope(`${outerScopeKey}/${variable}:?`);
+
+    this.block(body);
+
+    this.scopeKey = outerScopeKey;
+    this.scopeId = outerScopeId;
+    this.multiplier = outerMultiplier;
+    this.loopIntervals.pop();
+    this.loopVariables.pop();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -992,7 +1086,7 @@ class Validator {
     if (operand.kind !== 'ref') return undefined;
     const tensor = this.tensors.get(operand.base);
     if (!tensor) {
-      if (this.invalidNames.has(operand.base)) return undefined;
+      if (this.invalidNames.has(operand.base) || this.namesUnknown) return undefined;
       this.invalidNames.add(operand.base);
       const suggestion = closestMatch(operand.base, this.tensors.keys());
       return this.error(`tensor '${operand.base}' is not defined`, this.nameAt(operand.pos, operand.base), suggestion ? `did you mean '${suggestion}'?` : 'declare it with .tensor NAME FORMAT [DIMS]');
@@ -1165,6 +1259,7 @@ class Validator {
     const label = (labelOperand as { expr: { name: string } }).expr.name;
     const target = block.labels.get(label);
     if (target === undefined) {
+      if (this.brokenLineNames.has(label) || this.namesUnknown || this.blocksUnknown) return undefined;
       const suggestion = closestMatch(label, block.labels.keys());
       return this.error(`label '${label}' is not defined in this block`, this.at(labelOperand), suggestion ? `did you mean '${suggestion}'?` : 'jumps and branches may target only labels of the same loop body, or of the top level when outside loops');
     }
@@ -1384,6 +1479,7 @@ const TOKEN_OPTIONS: readonly string[] = ['wait', 'signal'];
 const INDEX_MEANINGS: readonly NameMeaning[] = Array.from({ length: 64 }, (_, depth) => ({ kind: 'index', depth }));
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_NAME_SET: ReadonlySet<string> = new Set();
 
 /** Operation of each vector mnemonic that has one, from a constant table so that instructions share the strings. */
 const VECTOR_OPS: Readonly<Record<string, VectorBinaryOp | VectorUnaryOp>> = {

@@ -39,7 +39,7 @@ describe('one mistake gives one diagnostic', () => {
   });
 
   it('misspelt mnemonic on a line with a syntax error', () => {
-    // The syntax error stops the check before validation, so the mnemonic is not reported as well.
+    // A line with a syntax error is left out of validation, so the mnemonic is not reported as well.
     expect(check(`${PRELUDE}matmull acc[0], sp[0] m=16 k=16 n=16 )\nhalt\n`)).toEqual(["4:38 error: expected end of line but found ')'"]);
   });
 
