@@ -69,8 +69,9 @@ function tokenSpan(file: string, line: number, token: IToken): SourceSpan {
  * Parses one `.lasm` source. Every problem in the input becomes a diagnostic rather than an
  * exception (test/isa/fuzz.test.ts checks this on random input). The AST is undefined only for NUL
  * bytes, a source over MAX_SOURCE_CHARS or loops nested deeper than MAX_NESTING. Lines with syntax
- * errors are left out of it, or kept as invalid statements with `keepBrokenLines`. The statements of repeated lines are built when `statements` is
- * first read, and `validate` reads the program without building them (see `programEntries`).
+ * errors are left out of it, or kept as invalid statements with `keepBrokenLines`. The statements
+ * of repeated lines are built when `statements` is first read, and `validate` reads the program
+ * without building them (see `programEntries`).
  */
 export function parseSource(text: string, file: string, options: ParseOptions = {}): { ast: ProgramAst | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
