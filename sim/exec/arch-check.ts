@@ -2,7 +2,8 @@
  * Static check of a validated program against a machine: what the validator's TargetLimits cannot
  * express. It reports, with the instruction's location and what the machine supports:
  * - a `matmul` method whose datapath (exact or lmul) the matrix unit lacks;
- * - a `matmul` input format (`in=`) that the matrix unit does not list;
+ * - a `matmul` input format (`in=`, fp32 when absent) that the matrix unit does not list; the
+ *   message states when the format is that default;
  * - a `matmul` accumulation format (`out=`) other than the machine's accumulator format, wider or
  *   narrower, because the matrix unit adds in that format only;
  * - a `load` or `vstore` whose bytes end past its buffer's capacity, for every value the loop
@@ -114,15 +115,7 @@ class MachineChecker {
         'method',
       );
     }
-    if (!matrix.inputFormats.includes(instruction.inputFormat)) {
-      this.error(
-        instruction,
-        `matmul input format '${instruction.inputFormat}' is not an input format of the matrix unit of machine '${this.arch.name}'; ` +
-          `the machine supports: ${matrix.inputFormats.map((format) => `in=${format}`).join(', ')}`,
-        undefined,
-        'in',
-      );
-    }
+    if (!matrix.inputFormats.includes(instruction.inputFormat)) this.inputFormatError(instruction);
     if (instruction.accumulateFormat !== this.accumulatorFormat) {
       this.error(
         instruction,
@@ -132,6 +125,27 @@ class MachineChecker {
         'out',
       );
     }
+  }
+
+  /**
+   * Reports a matmul input format that the matrix unit lacks. When the source shows that the matmul
+   * has no `in=`, the message states that its format is the default, fp32.
+   */
+  private inputFormatError(instruction: MatmulInstruction): void {
+    const formats = this.arch.core.matrix.inputFormats;
+    const supported = `the machine supports: ${formats.map((format) => `in=${format}`).join(', ')}`;
+    const defaulted = this.options.sources?.has(instruction.span.file) === true && this.optionSpan(instruction.span, 'in') === undefined;
+    if (defaulted) {
+      this.error(
+        instruction,
+        `matmul has no in=, so its input format is ${instruction.inputFormat}, which the matrix unit of machine '${this.arch.name}' does not multiply; ${supported}`,
+        `add in=${formats[0]} (or another format the machine supports) to the matmul; both operands are rounded to that format before they are multiplied`,
+      );
+      return;
+    }
+    // Without the source text, an explicit in=fp32 and a missing in= look alike.
+    const hint = this.options.sources === undefined && instruction.inputFormat === 'fp32' ? 'a matmul without in= has the input format fp32' : undefined;
+    this.error(instruction, `matmul input format '${instruction.inputFormat}' is not an input format of the matrix unit of machine '${this.arch.name}'; ${supported}`, hint, 'in');
   }
 
   private load(instruction: LoadInstruction): void {
