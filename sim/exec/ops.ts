@@ -132,18 +132,22 @@ function compileOp(instruction: Instruction, context: RunContext): CompiledOp {
   }
 }
 
-/** `sync`: takes and sends tokens in its queue and does nothing else, in zero cycles. */
+/**
+ * `sync`: takes and sends tokens in its queue and does nothing else. It occupies its unit for zero
+ * cycles, and completes, sending its tokens, once every earlier instruction of its queue has
+ * completed: a load's data has landed, a store's has been written.
+ */
 function compileSync(base: OpBase, context: RunContext): CompiledOp {
   const result = context.result;
   return {
     ...base,
     capture: () => undefined,
     ready: () => 0,
-    execute(_core, _args, _at, start) {
+    execute(core, _args, _at, start) {
       result.grantCycle = start;
       result.busyCycles = 0;
       result.conflictCycles = 0;
-      result.latencyCycles = 0;
+      result.latencyCycles = Math.max(0, core.queues[base.queue].lastCompletion - start);
     },
   };
 }

@@ -43,3 +43,30 @@ describe('repeated wait for one queue', () => {
     expect(repeated.cycles).toBeGreaterThan(single.cycles);
   });
 });
+
+describe('sync after a load', () => {
+  it('signals once the data has landed', () => {
+    const arch = testArch();
+    const program = compile(
+      `
+.tensor A e4m3[16, 16] init=ones
+.tensor C fp32[16, 16] output
+load sp[0], A[0 +: 16, 0 +: 16]
+sync load signal=compute
+preload sp[0] k=16 n=16 wait=load
+matmul acc[0], sp[0] m=16 k=16 n=16 in=e4m3 signal=store
+store C[0 +: 16, 0 +: 16], acc[0] wait=compute
+halt
+`,
+      arch,
+    );
+
+    const result = executeProgram(program, { arch, values: 'off' });
+
+    // The preload reads the tile the load writes; a token sent before the data lands is a race.
+    expect(result.hazards.count).toBe(0);
+    const compute = result.counters.units.find((unit) => unit.unit === 'compute')!;
+    // 256 bytes take 16 cycles on the DRAM port and land 100 cycles later.
+    expect(compute.stallCycles[STALL_INDEX.dma]).toBeGreaterThanOrEqual(100);
+  });
+});
