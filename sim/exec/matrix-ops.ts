@@ -24,8 +24,14 @@ function operandArray(widthBits: number, length: number): OperandBits {
   return new Uint32Array(length);
 }
 
-/** Shadow-register state of one core's double-buffered array, in cycles. */
+/** Stationary-operand state of one core's array: the shadow registers of a double-buffered one, in cycles, and the resident weights. */
 interface ShadowRegisters {
+  /**
+   * True when the array still contains the whole weight tile of the last preload, because a
+   * weight-stationary matmul of one fold ran since that preload. The next matmul without a preload
+   * then skips the load.
+   */
+  weightsResident: boolean;
   /** Cycle from which the load shift chain may take a new tile: the previous matmul's last fold start. */
   freeAt: number;
   /** Cycle at which a preloaded tile is complete in the shadow registers, or -1 when none waits. */
@@ -37,7 +43,7 @@ const shadowRegisters = new WeakMap<Core, ShadowRegisters>();
 function shadowOf(core: Core): ShadowRegisters {
   let state = shadowRegisters.get(core);
   if (!state) {
-    state = { freeAt: 0, readyAt: -1 };
+    state = { weightsResident: false, freeAt: 0, readyAt: -1 };
     shadowRegisters.set(core, state);
   }
   return state;
@@ -81,6 +87,7 @@ export function compilePreload(base: OpBase, instruction: PreloadInstruction, co
       result.busyCycles = 0;
       result.conflictCycles = 0;
       result.latencyCycles = 0;
+      shadowOf(core).weightsResident = false;
       if (overlapped) {
         // The shift waits for the shadow chain; the unit stays free, and tokens go out once the tile is in.
         const shadow = shadowOf(core);
@@ -170,6 +177,7 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
   const bColumns = fast ? new Uint8Array(k * n) : undefined;
   const toBits = context.conversions.get(`encode/${format.name}`, format.manBits, (value) => encode(format, value));
   const chunk = array.dataflow === 'output-stationary' ? Math.max(1, k) : array.rows;
+  const weightStationary = array.dataflow === 'weight-stationary';
 
   return {
     ...base,
@@ -241,7 +249,13 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
         }
       }
 
-      if (overlapped && timing.folds > 0) cycles = doubleBufferedCycles(shadowOf(core), start, cycles, timing.firstLoadCycles, timing.folds, timing.cyclesPerFold);
+      // A weight tile of one fold stays in the array after its matmul, so a matmul without a new
+      // preload reuses it and skips the R cycles of loading it.
+      const stationary = shadowOf(core);
+      const reuse = weightStationary && timing.folds === 1 && stationary.weightsResident;
+      if (overlapped && timing.folds > 0) cycles = doubleBufferedCycles(stationary, start, cycles, timing.firstLoadCycles, timing.folds, timing.cyclesPerFold, reuse);
+      else if (reuse) cycles -= array.rows;
+      stationary.weightsResident = weightStationary && timing.folds === 1;
 
       result.grantCycle = start;
       result.busyCycles = cycles;
@@ -272,10 +286,14 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
  * Returns a double-buffered matmul's cycles from `start`, given the tile's cycles when run alone
  * (first load, folds, pipeline latency), and advances the shadow-register state. A preloaded tile
  * shortens the first load to the part of its shift still running at `start`. Without a preload since
- * the previous matmul, the matmul shifts its first fold in itself.
+ * the previous matmul, the matmul shifts its first fold in itself, unless `resident`: the weights
+ * are still in the array.
  */
-function doubleBufferedCycles(shadow: ShadowRegisters, start: number, tileCycles: number, firstLoadCycles: number, folds: number, cyclesPerFold: number): number {
-  const loadEnd = shadow.readyAt >= 0 ? shadow.readyAt : Math.max(start, shadow.freeAt) + firstLoadCycles;
+function doubleBufferedCycles(shadow: ShadowRegisters, start: number, tileCycles: number, firstLoadCycles: number, folds: number, cyclesPerFold: number, resident: boolean): number {
+  let loadEnd: number;
+  if (shadow.readyAt >= 0) loadEnd = shadow.readyAt;
+  else if (resident) loadEnd = start;
+  else loadEnd = Math.max(start, shadow.freeAt) + firstLoadCycles;
   const firstFold = Math.max(start, loadEnd);
   shadow.freeAt = firstFold + (folds - 1) * cyclesPerFold;
   shadow.readyAt = -1;
