@@ -20,7 +20,7 @@ export interface CheckedProgram {
  * (exit 2) carrying every diagnostic.
  */
 export function loadProgramForArch(ctx: CliContext, file: string, arch: ArchConfig, options: MachineCheckOptions = {}): CheckedProgram {
-  const [checked] = checkFiles([file], targetFromArch(arch));
+  const [checked] = checkFiles([file], targetFromArch(arch, { matrixUnit: true, methodsReplaced: options.methodsReplaced }));
   const diagnostics = checked.program ? [...checked.diagnostics, ...checkProgramOnMachine(checked.program, arch, { ...options, sources: checked.sources })] : checked.diagnostics;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0 || !checked.program) {

@@ -4,6 +4,7 @@
  * (`ResolvedProgram`). docs/isa.md defines the semantics of every instruction.
  */
 import type { SourceSpan } from '../common/diagnostic.js';
+import type { MatrixUnitLimits } from './matrix-unit.js';
 
 export type { SourceSpan };
 
@@ -523,10 +524,15 @@ export interface TargetLimits {
   /** Formats the DMA and matrix unit accept; all valid format names when absent. */
   readonly formats?: readonly FormatName[];
   readonly methods?: readonly MultiplierMethod[];
+  /**
+   * A machine's matrix unit: every matmul's method, in= and out= are checked against it. Absent by
+   * default, because the generic limits accept every method and format.
+   */
+  readonly matrixUnit?: MatrixUnitLimits;
 }
 
 /** Defaults used for any field a target leaves out. */
-export const DEFAULT_TARGET: Required<Omit<TargetLimits, 'formats'>> & { readonly formats?: readonly FormatName[] } = {
+export const DEFAULT_TARGET: Required<Omit<TargetLimits, 'formats' | 'matrixUnit'>> & Pick<TargetLimits, 'formats' | 'matrixUnit'> = {
   arrayRows: 16,
   arrayCols: 16,
   scratchpadElements: 262_144,

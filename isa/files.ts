@@ -14,6 +14,8 @@ export interface CheckResult {
   /** Undefined when any error was found. */
   readonly program: ResolvedProgram | undefined;
   readonly diagnostics: Diagnostic[];
+  /** Notes on checks that validation could not do (see `ValidationResult.notes`); never errors. */
+  readonly notes: readonly Diagnostic[];
   /** Text of every file read, by the name used in spans, for code frames. */
   readonly sources: ReadonlyMap<string, string>;
 }
@@ -149,11 +151,13 @@ export function checkFiles(paths: readonly string[], target?: TargetLimits, read
     const loaded = loadProgram(file, readText);
     const diagnostics = [...loaded.diagnostics];
     let program: ResolvedProgram | undefined;
+    let notes: readonly Diagnostic[] = [];
     if (loaded.ast) {
       const loadFailed = diagnostics.some((d) => d.severity === 'error');
       const validated = validate(loaded.ast, target);
       diagnostics.push(...validated.diagnostics);
       program = validated.program;
+      notes = validated.notes;
       for (const tensor of program?.tensors ?? []) {
         if (tensor.init.kind === 'file' && !fs.existsSync(tensor.init.path)) {
           diagnostics.push({ severity: 'error', message: `initialiser file not found: ${tensor.init.path}`, span: tensor.span });
@@ -163,6 +167,6 @@ export function checkFiles(paths: readonly string[], target?: TargetLimits, read
       // `validate` returns no program with broken lines, but a load error need not leave any behind.
       if (loadFailed) program = undefined;
     }
-    return { file, program, diagnostics, sources: loaded.sources };
+    return { file, program, diagnostics, notes, sources: loaded.sources };
   });
 }

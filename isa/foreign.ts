@@ -12,13 +12,17 @@ export interface ForeignMnemonic {
   readonly note: string;
 }
 
+/** Note for the loop keywords of other languages: the lmulsim loop syntax. */
+export const LOOP_HINT = "counted loops are written 'loop i, COUNT' and closed by a line 'endloop', with i = 0 to COUNT - 1; loop on a condition with a label and beqz or bnez";
+
 const VECTOR_OPERATIONS = 'vadd, vsub, vmul, vmax, vmin, vscale, vaddi, vexp and the other v… instructions';
 
 /**
  * Foreign mnemonics in lower case: the opcodes of VTA (`VTA_OPCODE_*` in TVM's `hw_spec.h`), the
- * instructions in Gemmini's README, RISC-V base-ISA assembly, and the five main instructions of the
- * TPU v1. Names that already are lmulsim mnemonics (`load`, `store`, `preload`, `fence`) are left
- * out, because they are found before this table is consulted.
+ * instructions in Gemmini's README, RISC-V base-ISA assembly, the five main instructions of the
+ * TPU v1, and loop keywords of C, Python, shell and Verilog. Names that already are lmulsim
+ * mnemonics (`load`, `store`, `preload`, `fence`) are left out, because they are found before this
+ * table is consulted.
  */
 const FOREIGN_MNEMONICS: Readonly<Record<string, ForeignMnemonic>> = {
   // VTA
@@ -60,6 +64,15 @@ const FOREIGN_MNEMONICS: Readonly<Record<string, ForeignMnemonic>> = {
   matrix_multiply: { mnemonic: 'matmul', note: "the TPU's MatrixMultiply is matmul here" },
   convolve: { mnemonic: 'matmul', note: 'lmulsim has no convolution instruction, so write a convolution as matmuls over im2col tiles' },
   activate: { note: `lmulsim has no activation instruction, so build one from vector instructions such as vmax with a zero register for ReLU, or vexp: ${VECTOR_OPERATIONS}` },
+
+  // Loop keywords of C, Python, shell and Verilog
+  for: { note: LOOP_HINT },
+  foreach: { note: LOOP_HINT },
+  while: { note: LOOP_HINT },
+  repeat: { note: LOOP_HINT },
+  endfor: { note: LOOP_HINT },
+  endwhile: { note: LOOP_HINT },
+  done: { note: LOOP_HINT },
 };
 
 /** Returns the lmulsim counterpart of `lower`, a mnemonic in lower case, or undefined when it is not a known foreign one. */

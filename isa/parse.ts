@@ -9,10 +9,12 @@ import type { Diagnostic } from '../common/diagnostic.js';
 import { closestMatch } from '../common/diagnostic.js';
 import type { BrokenLines, OperandAst, OptionAst, ProgramAst, SourceSpan, StatementAst } from './ast.js';
 import { fastLineParser } from './fastpath.js';
+import { LOOP_HINT } from './foreign.js';
 import { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TABLE_PROBES } from './limits.js';
 import { createLineParser, type LineItem, type LineParser } from './grammar.js';
 import { LineShapes, type LineShape } from './shapes.js';
 import { SIGNATURES } from './signatures.js';
+import { foreignSyntaxHint, startsWithForeignLoop } from './syntax-hints.js';
 import { lasmTokens } from './tokens.js';
 
 export { MAX_LINE_CHARS, MAX_LINE_TOKENS, MAX_NESTING, MAX_SOURCE_CHARS };
@@ -672,6 +674,7 @@ function parseLine(text: string, start: number, end: number, file: string, lineN
     for (let i = 1; i < lexed.errors.length; i++) more += codePointCount(lineText, lexed.errors[i].offset, lexed.errors[i].offset + lexed.errors[i].length);
     if (character.length === 1 && TYPOGRAPHIC_QUOTES.includes(character)) hint = 'strings take straight double quotes: "…"';
     else if (SPACE_LOOKALIKE.test(character)) hint = 'this character looks like a space or is invisible; replace it with a plain space, or delete it';
+    else if (startsWithForeignLoop(lexed.tokens)) hint = LOOP_HINT;
     else if (more > 0) hint = `the line has ${more} more unexpected character${more === 1 ? '' : 's'} after ${characters === 1 ? 'this one' : 'these'}`;
     diagnostics.push({
       severity: 'error',
@@ -745,7 +748,8 @@ function parseTokens(tokens: IToken[], file: string, lineNumber: number, items: 
     const error = lineParser.errors[0];
     const token = error.token;
     const span = token.tokenType === undefined || token.startOffset === undefined || Number.isNaN(token.startOffset) ? endOfLineSpan(file, lineNumber, tokens) : tokenSpan(file, lineNumber, token);
-    const hint = commaHint(tokens, tokens.indexOf(token));
+    const at = tokens.indexOf(token);
+    const hint = commaHint(tokens, at) ?? foreignSyntaxHint(tokens, at);
     diagnostics.push(hint ? { severity: 'error', message: error.message, span, hint } : { severity: 'error', message: error.message, span });
     return;
   }

@@ -3,7 +3,8 @@
  * expressions for static range checks.
  */
 import { closestMatch } from '../common/diagnostic.js';
-import { leafLength, type AddressExpr, type ExprAst, type Positioned } from './ast.js';
+import { tryParseFormat } from '../sim/numerics/index.js';
+import { leafLength, MULTIPLIER_METHODS, QUEUES, type AddressExpr, type ExprAst, type Positioned } from './ast.js';
 import { applyBinary } from './expr.js';
 
 /** Names that no constant, tensor, loop variable or label may take. */
@@ -286,6 +287,11 @@ function resolveName(expr: Extract<ExprAst, { kind: 'name' }>, rootPos: number, 
   if (vectorRegister(name) !== undefined) return error(scope, `'${name}' is a vector register, not a number`, leafAt(expr, rootPos));
   if (lower === 'sp' || lower === 'acc') return error(scope, `'${name}' is a buffer; write ${lower}[address]`, leafAt(expr, rootPos));
 
+  const keyword = optionKeyword(lower);
+  if (keyword !== undefined) {
+    scope.invalidate(name);
+    return error(scope, `'${name}' is ${keyword.what}, not a number`, leafAt(expr, rootPos), keyword.hint);
+  }
   const suggestion = closestMatch(name, scope.names());
   scope.invalidate(name);
   return error(scope, `'${name}' is not defined`, leafAt(expr, rootPos), suggestion ? `did you mean '${suggestion}'?` : 'define it with .const NAME = VALUE');
@@ -396,4 +402,17 @@ export function boundsInto(expr: AddressExpr, env: IntervalEnv, out: IntervalSlo
       }
     }
   }
+}
+
+/**
+ * Describes `lower`, a name in lower case, when it is the value of an option rather than a
+ * number: a format, a multiplier method or a queue. Such names cannot be constants, which hold
+ * numbers only.
+ */
+function optionKeyword(lower: string): { what: string; hint: string } | undefined {
+  const format = tryParseFormat(lower);
+  if (format) return { what: 'a number format', hint: `formats cannot be constants or expressions; write the format where it is used, as an option value such as fmt=${format.name} or in=${format.name}, or as the format of a .tensor` };
+  if ((MULTIPLIER_METHODS as readonly string[]).includes(lower)) return { what: 'a multiplier method', hint: `methods cannot be constants or expressions; write the method where it is used, as the option method=${lower}` };
+  if ((QUEUES as readonly string[]).includes(lower)) return { what: 'a queue', hint: `queues cannot be constants or expressions; write the queue where it is used, as an option such as wait=${lower} or signal=${lower}, or as the operand of sync` };
+  return undefined;
 }

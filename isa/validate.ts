@@ -58,6 +58,7 @@ import {
 } from './resolve.js';
 import { MAX_LINE_TEMPLATES, programEntries, type InstructionView, type ProgramEntries } from './parse.js';
 import { foreignMnemonic } from './foreign.js';
+import { matrixUnitProblems, type MatrixUnitLimits } from './matrix-unit.js';
 import { MNEMONICS, OPERAND_EXAMPLES, SIGNATURES, usage, type OperandKind, type Signature } from './signatures.js';
 
 /** Limits with every default filled in. */
@@ -96,9 +97,20 @@ interface Block {
  * values of `DEFAULT_TARGET`). Returns the program only when there is no error; warnings do not
  * prevent it.
  */
-export function validate(ast: ProgramAst, target: TargetLimits = {}): { program: ResolvedProgram | undefined; diagnostics: Diagnostic[] } {
+export function validate(ast: ProgramAst, target: TargetLimits = {}): ValidationResult {
   const validator = new Validator({ ...DEFAULT_TARGET, ...stripUndefined(target) });
   return validator.run(ast);
+}
+
+/** Outcome of `validate`. */
+export interface ValidationResult {
+  readonly program: ResolvedProgram | undefined;
+  readonly diagnostics: Diagnostic[];
+  /**
+   * Notes on checks that could not be done, which are not problems of the program: a token
+   * balance not checked because the program jumps or a loop count is known only at run time.
+   */
+  readonly notes: Diagnostic[];
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -141,6 +153,12 @@ class Validator {
   private boundsEnv: IntervalEnv | undefined;
   private readonly tokens = new Map<string, TokenCount>();
   private hasJumps = false;
+  /** The first jump or branch, named when the token balance is not checked. */
+  private firstJump: SourceSpan | undefined;
+  /** Count of the outermost enclosing loop whose count is known only at run time. */
+  private runtimeCount: SourceSpan | undefined;
+  /** Count of the first such loop around an instruction that exchanges tokens. */
+  private firstUncountedTokens: SourceSpan | undefined;
   private loopDepth = 0;
   private instructionCount = 0;
   private readonly flow: FlowState;
@@ -201,7 +219,7 @@ class Validator {
     return spanAt(this.line, { pos, end: pos + name.length });
   }
 
-  run(ast: ProgramAst): { program: ResolvedProgram | undefined; diagnostics: Diagnostic[] } {
+  run(ast: ProgramAst): ValidationResult {
     // A program fresh from parseSource is read in its compact form, without building statements.
     const entries = programEntries(ast);
     this.entries = entries;
@@ -223,7 +241,7 @@ class Validator {
           constants: new Map([...this.constants].map(([name, value]) => [name, value.value])),
           instructionCount: this.instructionCount,
         };
-    return { program, diagnostics: this.diagnostics };
+    return { program, diagnostics: this.diagnostics, notes: this.tokenBalanceNotes() };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -441,6 +459,9 @@ class Validator {
     const span = this.at({ pos, end });
     const format = tryParseFormat(name);
     if (!format) {
+      // A constant is a number, so `.const F = e4m3` failed where it was declared, and this use is not reported again.
+      if (this.invalidNames.has(name)) return undefined;
+      if (this.constants.has(name)) return this.error(`'${name}' is a constant, not a number format`, span, 'formats cannot be constants; write the format name itself, such as e4m3');
       const suggestion = closestMatch(name, ['fp32', 'fp16', 'bf16', 'e4m3', 'e5m2', 'e4m3fnuz', 'e5m2fnuz']);
       return this.error(`unknown number format '${name}'`, span, suggestion ? `did you mean '${suggestion}'?` : 'formats are fp32, fp16, bf16, e4m3, e5m2, e4m3fnuz, e5m2fnuz and eXmY (1 <= X <= 8, 1 <= Y <= 23)');
     }
@@ -534,6 +555,8 @@ class Validator {
     this.loopDepth = Math.max(this.loopDepth, depth + 1);
     const outerMultiplier = this.multiplier;
     this.multiplier = outerMultiplier !== undefined && constantCount !== undefined && constantCount >= 1 ? outerMultiplier * constantCount : undefined;
+    const outerRuntimeCount = this.runtimeCount;
+    if (outerMultiplier !== undefined && count !== undefined && count.op !== 'const') this.runtimeCount = this.at(statement.count);
 
     const outerScopeKey = this.scopeKey;
     const outerScopeId = this.scopeId;
@@ -545,6 +568,7 @@ class Validator {
     this.scopeKey = outerScopeKey;
     this.scopeId = outerScopeId;
     this.multiplier = outerMultiplier;
+    this.runtimeCount = outerRuntimeCount;
     this.loopIntervals.pop();
     this.loopVariables.pop();
     this.instructionCount++;
@@ -1074,7 +1098,7 @@ class Validator {
     // A constant address has one value; the loop indices matter only to one that varies.
     const constant = range.low === range.high;
     const at = constant ? `at address ${range.high}` : `at address up to ${range.high}`;
-    const hint = constant ? `the tile fits at addresses 0 to ${Math.max(0, capacity - 1 - lastOffset)}` : 'check the address expression over the whole range of the loop indices';
+    const hint = constant ? `the tile fits at addresses 0 to ${Math.max(0, capacity - 1 - lastOffset)}` : (this.coreHint(address, 'address') ?? 'check the address expression over the whole range of the loop indices');
     if (range.low < 0) this.error(`${buffer} address can be ${range.low}, below 0`, this.at(operand), constant ? undefined : hint);
     else if (range.high + lastOffset >= capacity) {
       this.error(`${buffer} tile of ${rows}×${cols} ${at} ends at element ${range.high + lastOffset}, past the ${buffer} size of ${capacity} elements`, this.at(operand), hint);
@@ -1123,13 +1147,30 @@ class Validator {
           this.at(index),
           range.low === range.high && width <= tensor.shape[dim]
             ? `a region of width ${width} starts at 0 to ${tensor.shape[dim] - width} in this dimension`
-            : 'check the index expression over the whole range of the loop indices',
+            : (this.coreHint(begin, 'index') ?? 'check the index expression over the whole range of the loop indices'),
         );
         ok = false;
       }
     }
     if (!ok) return undefined;
     return { tensor: tensor.index, start, rows, cols };
+  }
+
+  /**
+   * Returns the hint for an out-of-range `what` (index or address) that depends on `core` or
+   * `ncores`, whose values come from the target's core count, else undefined.
+   */
+  private coreHint(expr: AddressExpr, what: string): string | undefined {
+    const cores = this.target.cores;
+    if (readsBuiltin(expr, 'core')) {
+      return (
+        `the ${what} depends on core, which takes the values 0 to ${cores - 1} on this ${cores}-core target, and each of them must stay in range. ` +
+        `To give work to fewer cores, copy core to a register (set r1, core), branch past the work on the other cores (bnez r1 / COUNT, done), ` +
+        `and write the ${what} with r1, which is checked only at run time`
+      );
+    }
+    if (readsBuiltin(expr, 'ncores')) return `the ${what} depends on ncores, which is ${cores} on this target`;
+    return undefined;
   }
 
   private load(statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
@@ -1209,6 +1250,7 @@ class Validator {
     if (srcStride < k) return this.error(`stride ${srcStride} is smaller than the tile's ${k} columns, so rows would overlap`, this.optionSpan(options, 'stride'));
     this.checkOnChipRange('scratchpad', src.address, m, k, srcStride, statement.operands[1]);
     this.checkOnChipRange('accumulator', dst.address, m, n, n, statement.operands[0]);
+    if (this.target.matrixUnit !== undefined) this.checkMatrixUnit(this.target.matrixUnit, statement, options);
     return {
       kind: 'matmul',
       unit: 'compute',
@@ -1225,6 +1267,12 @@ class Validator {
       wait: options.wait,
       signal: options.signal,
     };
+  }
+
+  /** Reports each option of a matmul that the machine's matrix unit cannot run, at that option when it is written. */
+  private checkMatrixUnit(unit: MatrixUnitLimits, statement: InstructionStatement, options: ParsedOptions): void {
+    const problems = matrixUnitProblems(unit, options.method ?? 'exact', options.formats.get('in') ?? 'fp32', options.accumulateFormat ?? 'fp32', options.formats.has('in'));
+    for (const problem of problems) this.error(problem.message, this.optionSpan(options, problem.option) ?? statement.span, problem.hint);
   }
 
   private vectorMove(mnemonic: 'vload' | 'vstore', statement: InstructionStatement, options: ParsedOptions): Instruction | undefined {
@@ -1255,6 +1303,7 @@ class Validator {
 
   private jump(mnemonic: 'jump' | 'beqz' | 'bnez', statement: InstructionStatement, block: Block, options: ParsedOptions): Instruction | undefined {
     this.hasJumps = true;
+    this.firstJump ??= statement.span;
     const labelOperand = statement.operands[mnemonic === 'jump' ? 0 : 1];
     const label = (labelOperand as { expr: { name: string } }).expr.name;
     const target = block.labels.get(label);
@@ -1282,6 +1331,7 @@ class Validator {
       if (queue === unit) this.error(`an instruction of the ${unit} queue cannot exchange tokens with its own queue`, span);
     }
     const times = this.multiplier ?? NaN;
+    if (this.multiplier === undefined) this.firstUncountedTokens ??= this.runtimeCount;
     for (const from of wait) {
       if (from === unit) continue;
       const count = this.tokenCount(from, unit as Queue);
@@ -1306,6 +1356,24 @@ class Validator {
       this.tokens.set(`${from}->${to}`, count);
     }
     return count;
+  }
+
+  /**
+   * Returns a note when the token balance was not checked, or not for every queue pair, because
+   * the program jumps or a loop count is known only at run time. A failed instruction or a broken
+   * line that leaves the tokens unknown gets no note, because its error explains the gap.
+   */
+  private tokenBalanceNotes(): Diagnostic[] {
+    if (this.tokensUnknown || this.tokens.size === 0) return [];
+    const runOnly = "so the tokens each queue sends and takes are counted only at run time, and 'lmulsim run' reports a deadlock if one occurs";
+    if (this.hasJumps && this.firstJump !== undefined) {
+      const message = `deadlock check skipped: the program jumps or branches (first on line ${this.firstJump.line}), ${runOnly}`;
+      return [{ severity: 'note', message, span: this.firstJump }];
+    }
+    const pairs = [...this.tokens].filter(([, count]) => Number.isNaN(count.signals) || Number.isNaN(count.waits)).map(([pair]) => pair.replace('->', ' → '));
+    if (pairs.length === 0 || this.firstUncountedTokens === undefined) return [];
+    const message = `deadlock check skipped for the tokens ${pairs.join(', ')}: this loop count (line ${this.firstUncountedTokens.line}) is known only at run time, ${runOnly}`;
+    return [{ severity: 'note', message, span: this.firstUncountedTokens }];
   }
 
   /**
@@ -1657,6 +1725,25 @@ function findWait(body: readonly Instruction[], from: Queue, to: Queue, ordinal:
 function iterationText(iterations: WaitPosition['iterations']): string {
   const terms = iterations.map(({ variable, index }) => `${variable} = ${index}`);
   return terms.length === 1 ? terms[0] : `${terms.slice(0, -1).join(', ')} and ${terms[terms.length - 1]}`;
+}
+
+/** True when `expr` reads the builtin `core` or `ncores`. */
+function readsBuiltin(expr: AddressExpr, builtin: 'core' | 'ncores'): boolean {
+  switch (expr.op) {
+    case 'core':
+    case 'ncores':
+      return expr.op === builtin;
+    case 'neg':
+      return readsBuiltin(expr.a, builtin);
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'mod':
+      return readsBuiltin(expr.a, builtin) || readsBuiltin(expr.b, builtin);
+    default:
+      return false;
+  }
 }
 
 function sameStart(a: SourceSpan, b: SourceSpan): boolean {

@@ -26,7 +26,7 @@ export function register(program: Command, context: () => CliContext): void {
       '-a, --arch <file|preset>',
       'also check against this machine description: array size, buffer sizes in bytes, vector registers, cores, matrix datapaths, input and accumulator formats, memory capacity; default: the generic limits in docs/isa.md',
     )
-    .option('--json', 'print {"diagnostics":[{file, line, column, severity, message}]} on stdout instead of code frames on stderr', false)
+    .option('--json', 'print {"diagnostics":[{file, line, column, severity, message}]} on stdout instead of code frames on stderr, with "notes" in the same form for checks that were skipped', false)
     .option('--max-diagnostics <count>', 'maximum number of diagnostics to print; the rest are counted in a final note', String(MAX_DIAGNOSTICS))
     .action((files: string[], options: CheckOptions) => runCheck(context(), files, options));
 }
@@ -34,9 +34,10 @@ export function register(program: Command, context: () => CliContext): void {
 function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptions): void {
   const maxDiagnostics = parseIntegerOption('--max-diagnostics', options.maxDiagnostics, 1, 1_000_000);
   const arch = options.arch === undefined ? undefined : loadArch(options.arch);
-  const results = checkFiles(files, arch ? targetFromArch(arch) : undefined);
+  const results = checkFiles(files, arch ? targetFromArch(arch, { matrixUnit: true }) : undefined);
 
   const all: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
   const sources = new Map<string, string>();
   for (const result of results) {
     const machineDiagnostics = arch && result.program ? checkProgramOnMachine(result.program, arch, { sources: result.sources }) : [];
@@ -44,6 +45,7 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
       // File-level problems (a missing file) have no span; give them the file name for --json.
       all.push(diagnostic.span ? diagnostic : { ...diagnostic, span: { file: result.file, line: 1, column: 1 } });
     }
+    notes.push(...result.notes);
     for (const [file, text] of result.sources) sources.set(file, text);
   }
   const shown = capDiagnostics(all, maxDiagnostics);
@@ -52,12 +54,16 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
 
   if (options.json) {
     // The cap's note is not a problem at a place, so --json lists only real diagnostics and, when
-    // the cap left some out, counts them in `omitted`.
-    const listed = all.slice(0, maxDiagnostics);
-    const diagnostics = listed.map((d) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message }));
-    ctx.out(JSON.stringify(all.length > maxDiagnostics ? { diagnostics, omitted: omittedCounts(all, maxDiagnostics) } : { diagnostics }));
+    // the cap left some out, counts them in `omitted`. Notes on checks that were skipped are not
+    // problems either, and go in `notes`, present only when there are some.
+    const toJson = (d: Diagnostic) => ({ file: d.span?.file ?? '', line: d.span?.line ?? 1, column: d.span?.column ?? 1, severity: d.severity, message: d.hint ? `${d.message} (${d.hint})` : d.message });
+    const diagnostics = all.slice(0, maxDiagnostics).map(toJson);
+    const output: Record<string, unknown> = { diagnostics };
+    if (all.length > maxDiagnostics) output.omitted = omittedCounts(all, maxDiagnostics);
+    if (notes.length > 0) output.notes = notes.map(toJson);
+    ctx.out(JSON.stringify(output));
   } else {
-    for (const diagnostic of shown) {
+    for (const diagnostic of [...shown, ...notes]) {
       const source = diagnostic.span ? sources.get(diagnostic.span.file) : undefined;
       ctx.io.stderr(`${renderDiagnostic(diagnostic, source, { color: ctx.color })}\n`);
     }

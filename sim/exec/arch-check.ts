@@ -1,6 +1,8 @@
 /**
- * Static check of a validated program against a machine: what the validator's TargetLimits cannot
- * express. It reports, with the instruction's location and what the machine supports:
+ * Static check of a validated program against a machine: what the validator's generic TargetLimits
+ * cannot express. The matmul checks share their messages with the validator (isa/matrix-unit.ts),
+ * which reports them itself when its target has the machine's matrix unit. This check reports, with
+ * the instruction's location and what the machine supports:
  * - a `matmul` method whose datapath (exact or lmul) the matrix unit lacks;
  * - a `matmul` input format (`in=`, fp32 when absent) that the matrix unit does not list; the
  *   message states when the format is that default;
@@ -13,11 +15,12 @@
  * The executor stops at the first of these problems when a program skips this check.
  */
 import { splitLines, type Diagnostic, type SourceSpan } from '../../common/diagnostic.js';
-import { MULTIPLIER_METHODS, type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
+import { type Instruction, type LoadInstruction, type LoopInstruction, type MatmulInstruction, type ResolvedProgram, type VStoreInstruction } from '../../isa/ast.js';
+import { matrixUnitProblems, type MatrixUnitLimits } from '../../isa/matrix-unit.js';
 import { bounds, type Interval, type IntervalEnv } from '../../isa/resolve.js';
 import type { ArchConfig } from '../arch/types.js';
 import { parseFormat } from '../numerics/index.js';
-import { datapathOf } from './matrix-ops.js';
+import { matrixUnitOf } from './target.js';
 import { elementBytes, tensorCapacityDiagnostics } from './tensors.js';
 
 export interface MachineCheckOptions {
@@ -40,23 +43,18 @@ export function checkProgramOnMachine(program: ResolvedProgram, arch: ArchConfig
   return [...tensorCapacityDiagnostics(program.tensors, arch), ...checker.diagnostics];
 }
 
-/** Methods that run on each datapath, for "the machine supports" lists. */
-function methodsOf(arch: ArchConfig): string[] {
-  return MULTIPLIER_METHODS.filter((method) => arch.core.matrix.datapaths.includes(datapathOf(method)));
-}
-
 class MachineChecker {
   readonly diagnostics: Diagnostic[] = [];
   private readonly indices: (Interval | undefined)[] = [];
   private readonly env: IntervalEnv;
-  private readonly accumulatorFormat: string;
+  private readonly matrixUnit: MatrixUnitLimits;
 
   constructor(
     private readonly arch: ArchConfig,
     private readonly options: MachineCheckOptions,
   ) {
     this.env = { indices: this.indices, cores: arch.coreCount };
-    this.accumulatorFormat = arch.core.matrix.accumulatorFormat;
+    this.matrixUnit = matrixUnitOf(arch, options.methodsReplaced === true);
   }
 
   /**
@@ -105,47 +103,11 @@ class MachineChecker {
   }
 
   private matmul(instruction: MatmulInstruction): void {
-    const matrix = this.arch.core.matrix;
-    if (!this.options.methodsReplaced && !matrix.datapaths.includes(datapathOf(instruction.method))) {
-      this.error(
-        instruction,
-        `matmul method '${instruction.method}' runs on the ${datapathOf(instruction.method)} datapath, which the matrix unit of machine '${this.arch.name}' lacks; ` +
-          `the machine supports: ${methodsOf(this.arch).map((method) => `method=${method}`).join(', ')}`,
-        undefined,
-        'method',
-      );
+    // When the source shows that the matmul has no in=, the message says that fp32 is its default.
+    const inputGiven = this.options.sources?.has(instruction.span.file) === true ? this.optionSpan(instruction.span, 'in') !== undefined : undefined;
+    for (const problem of matrixUnitProblems(this.matrixUnit, instruction.method, instruction.inputFormat, instruction.accumulateFormat, inputGiven)) {
+      this.error(instruction, problem.message, problem.hint, problem.option);
     }
-    if (!matrix.inputFormats.includes(instruction.inputFormat)) this.inputFormatError(instruction);
-    if (instruction.accumulateFormat !== this.accumulatorFormat) {
-      this.error(
-        instruction,
-        `matmul accumulates in ${instruction.accumulateFormat} (its out= format, fp32 when absent), but the matrix unit of machine '${this.arch.name}' ` +
-          `accumulates in ${this.accumulatorFormat}; the machine supports: out=${this.accumulatorFormat}`,
-        'an out= format wider or narrower than the machine\'s accumulator format is rejected, because the matrix unit adds in that format only',
-        'out',
-      );
-    }
-  }
-
-  /**
-   * Reports a matmul input format that the matrix unit lacks. When the source shows that the matmul
-   * has no `in=`, the message states that its format is the default, fp32.
-   */
-  private inputFormatError(instruction: MatmulInstruction): void {
-    const formats = this.arch.core.matrix.inputFormats;
-    const supported = `the machine supports: ${formats.map((format) => `in=${format}`).join(', ')}`;
-    const defaulted = this.options.sources?.has(instruction.span.file) === true && this.optionSpan(instruction.span, 'in') === undefined;
-    if (defaulted) {
-      this.error(
-        instruction,
-        `matmul has no in=, so its input format is ${instruction.inputFormat}, which the matrix unit of machine '${this.arch.name}' does not multiply; ${supported}`,
-        `add in=${formats[0]} (or another format the machine supports) to the matmul; both operands are rounded to that format before they are multiplied`,
-      );
-      return;
-    }
-    // Without the source text, an explicit in=fp32 and a missing in= look alike.
-    const hint = this.options.sources === undefined && instruction.inputFormat === 'fp32' ? 'a matmul without in= has the input format fp32' : undefined;
-    this.error(instruction, `matmul input format '${instruction.inputFormat}' is not an input format of the matrix unit of machine '${this.arch.name}'; ${supported}`, hint, 'in');
   }
 
   private load(instruction: LoadInstruction): void {

@@ -10,6 +10,7 @@
  * only for whatever part of that shift is still running.
  */
 import type { MatmulInstruction, PreloadInstruction } from '../../isa/ast.js';
+import { datapathOf } from '../../isa/matrix-unit.js';
 import { runTile, tileTiming, type ArrayShape, type OperandBits } from '../matrix/index.js';
 import { encode, makeProductTable, parseFormat, type MethodName } from '../numerics/index.js';
 import type { RunContext } from './context.js';
@@ -59,10 +60,7 @@ export function preloadOverlaps(context: RunContext): boolean {
   return context.arch.core.matrix.stationaryBuffers === 2 && context.array.dataflow !== 'output-stationary';
 }
 
-/** Datapath of the matrix unit that runs a method: the floating-point multiplier or the integer adder. */
-export function datapathOf(method: MethodName): 'exact' | 'lmul' {
-  return method === 'exact' ? 'exact' : 'lmul';
-}
+export { datapathOf };
 
 export function compilePreload(base: OpBase, instruction: PreloadInstruction, context: RunContext): CompiledOp {
   const src = compileTileAddress(instruction.src, context);

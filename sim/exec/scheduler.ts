@@ -552,21 +552,43 @@ function tokensNeeded(waits: readonly number[], i: number): number {
   return needed;
 }
 
-/** Describes the instruction at the head of each blocked queue, and which tokens it lacks. */
+/**
+ * Describes one deadlock: an error at the instruction at the head of one blocked queue, and a note
+ * for the head of each other blocked queue, with the tokens each one lacks. The error goes to a
+ * head that waits for a queue with nothing left to run, because that queue can never send the token.
+ * When every head waits for another blocked queue, the heads wait in a cycle, and the first blocked
+ * queue gets the error.
+ */
 function deadlockError(core: Core, context: RunContext, reason: string): UserError {
-  const diagnostics: Diagnostic[] = [];
+  const heads: { queue: number; op: CompiledOp; missing: number[] }[] = [];
   for (let q = 0; q < 4; q++) {
     const queue = core.queues[q];
     if (queue.pending === 0) continue;
     const op = queue.ops[queue.headSlot] as CompiledOp;
-    const missing = [...new Set(op.waits.filter((w, i) => core.tokens[w * 4 + q].size < tokensNeeded(op.waits, i)).map((w) => QUEUE_NAMES[w]))];
-    diagnostics.push({
-      severity: 'error',
-      message: `deadlock on core ${core.index}: ${reason}, but this ${op.name} at the head of the ${QUEUE_NAMES[q]} queue waits for a token from ${missing.join(' and ')} that no dispatched instruction will send`,
-      span: op.instruction.span,
-    });
+    const missing = [...new Set(op.waits.filter((w, i) => core.tokens[w * 4 + q].size < tokensNeeded(op.waits, i)))];
+    heads.push({ queue: q, op, missing });
   }
   void context;
-  return new UserError(diagnostics.length > 0 ? '' : `deadlock on core ${core.index}: ${reason}`, 2, diagnostics);
+  if (heads.length === 0) return new UserError(`deadlock on core ${core.index}: ${reason}`, 2);
+
+  const idle = heads.findIndex((head) => head.missing.some((w) => core.queues[w].pending === 0));
+  const first = heads[Math.max(0, idle)];
+  const names = (queues: readonly number[]) => queues.map((w) => QUEUE_NAMES[w]).join(' and ');
+  const diagnostics: Diagnostic[] = [
+    {
+      severity: 'error',
+      message: `deadlock on core ${core.index}: ${reason}, but this ${first.op.name} at the head of the ${QUEUE_NAMES[first.queue]} queue waits for a token from ${names(first.missing)} that no dispatched instruction will send`,
+      span: first.op.instruction.span,
+    },
+  ];
+  for (const head of heads) {
+    if (head === first) continue;
+    diagnostics.push({
+      severity: 'note',
+      message: `in the same deadlock, the ${QUEUE_NAMES[head.queue]} queue is blocked too: this ${head.op.name} at its head waits for a token from ${names(head.missing)}`,
+      span: head.op.instruction.span,
+    });
+  }
+  return new UserError('', 2, diagnostics);
 }
 
