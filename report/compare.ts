@@ -51,10 +51,12 @@ export function runComparison(options: CompareOptions): CompareReport {
   const timelineMethod = methods.find((method) => method !== 'exact') ?? methods[0];
   let timeline: CompareReport['timeline'] | undefined;
   const runs: Omit<MethodOutcome, 'savingVsExact'>[] = [];
+  let dataRaces: CompareReport['dataRaces'] | undefined;
   for (const method of methods) {
     const collector = method === timelineMethod ? new BusyCollector() : undefined;
     const result = executeProgram(program, { arch, values: 'hardware', fidelity: 'tile', method, trace: collector });
     if (collector) timeline = collector.timeline(method, result.cycles);
+    dataRaces ??= { count: result.hazards.count, messages: result.hazards.first.map((hazard) => hazard.message) };
 
     const energy = estimateEnergy(result.activity(), model, { logicArea });
     const errors = outputErrors(result.tensors, reference.tensors);
@@ -90,6 +92,7 @@ export function runComparison(options: CompareOptions): CompareReport {
     claims,
     logicArea,
     leakageOmitted: outcomes.some((outcome) => outcome.energy.leakageOmitted),
+    dataRaces: dataRaces ?? { count: 0, messages: [] },
   };
 }
 

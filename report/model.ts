@@ -64,6 +64,11 @@ export interface CompareReport {
   readonly logicArea?: LogicArea;
   /** True when the energies leave out leakage because no logic area was given. */
   readonly leakageOmitted: boolean;
+  /**
+   * Data races of the program: conflicting accesses that no dependency token orders. Timing is the
+   * same under every method, so the first method's run finds them all. `messages` lists the first few.
+   */
+  readonly dataRaces: { readonly count: number; readonly messages: readonly string[] };
 }
 
 /** The object `lmulsim compare --json` prints for one method. */

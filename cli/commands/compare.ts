@@ -91,6 +91,9 @@ async function compareCommand(ctx: CliContext, file: string, options: CompareCom
     progress.stop();
   }
 
+  // The values of a racy program depend on timing, so its errors and energies describe this timing only.
+  for (const message of report.dataRaces.messages) ctx.warn(`data race: ${message}`);
+  if (report.dataRaces.count > report.dataRaces.messages.length) ctx.warn(`${report.dataRaces.count - report.dataRaces.messages.length} more data races not shown`);
   if (options.json) {
     ctx.out(JSON.stringify({ methods: methodSummaries(report) }, null, 2));
   } else {

@@ -289,3 +289,30 @@ describe('compare without output tensors', () => {
     for (const name of ['maxRelError', 'meanRelError', 'medianRelError']) expect(values[fields.indexOf(name)]).toBe('');
   });
 });
+
+describe('compare of a racy program', () => {
+  const program = join(directory, 'racy.lasm');
+  writeFileSync(
+    program,
+    [
+      '.tensor A e4m3[16, 16] init=ones',
+      '.tensor C fp32[16, 16] output',
+      'load sp[0], A[0 +: 16, 0 +: 16]',
+      'preload sp[0] k=16 n=16',
+      'matmul acc[0], sp[0] m=16 k=16 n=16 in=e4m3 signal=store',
+      'store C[0 +: 16, 0 +: 16], acc[0] wait=compute',
+      'halt',
+      '',
+    ].join('\n'),
+  );
+
+  it('warns about the data race, as run does', async () => {
+    const compared = await runCli(['compare', program]);
+    const ran = await runCli(['run', program]);
+
+    expect(compared.code).toBe(0);
+    expect(compared.stderr).toMatch(/warning: data race: core 0: preload at .*racy\.lasm:4:1 reads scratchpad elements from 0 .*add wait=load/);
+    const raceLines = (text: string) => text.split('\n').filter((line) => line.includes('data race:'));
+    expect(raceLines(compared.stderr)).toEqual(raceLines(ran.stderr));
+  });
+});
