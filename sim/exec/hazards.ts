@@ -1,10 +1,12 @@
 /**
  * Detection of data races between queues. The executor computes values in the order it starts
- * instructions, which matches the hardware only when dependency tokens order every pair of
- * conflicting accesses. Two accesses conflict when they touch a common element of one buffer of one
- * core, at least one of them writes, and they come from different queues. A conflict is a hazard when
- * the later-started access begins before the earlier one has completed: the hardware would then read
- * or overwrite data that the simulated values assume is already there.
+ * instructions, which matches the program's meaning only when dependency tokens order every pair of
+ * conflicting accesses as the program does. Two accesses conflict when they touch a common element
+ * of one buffer of one core, at least one of them writes, and they come from different queues. A
+ * conflict is a hazard when the later-started access begins before the earlier one has completed,
+ * because the hardware would then read or overwrite data that the simulated values assume is already
+ * there. It is also a hazard when the access that comes later in the program starts first, because
+ * the values then follow an order the program does not state.
  */
 import type { Instruction } from '../../isa/ast.js';
 import { locationOf } from './ops.js';
@@ -34,6 +36,8 @@ interface Recorded {
   queue: number;
   start: number;
   completion: number;
+  /** Position in program order: the core's dispatch cycle of the instruction. */
+  order: number;
   instruction: Instruction | undefined;
 }
 
@@ -43,8 +47,10 @@ export class HazardTracker {
   readonly reported: Hazard[] = [];
   private readonly history: Recorded[][];
   private readonly next: number[];
-  /** Latest completion among each buffer's remembered accesses: an access starting later conflicts with none. */
+  /** Latest completion among each buffer's remembered accesses: an access starting later overlaps none. */
   private readonly latestCompletion: Float64Array;
+  /** Latest program order among each buffer's recorded accesses: an access later in the program follows all of them. */
+  private readonly latestOrder: Float64Array;
 
   constructor(
     coreCount: number,
@@ -52,18 +58,23 @@ export class HazardTracker {
     private readonly maxReported = 10,
   ) {
     this.history = Array.from({ length: coreCount * 2 }, () =>
-      Array.from({ length: HISTORY }, () => ({ access: { buffer: 0, address: 0, rows: 0, cols: 0, rowStride: 0, write: false }, queue: -1, start: 0, completion: 0, instruction: undefined })),
+      Array.from({ length: HISTORY }, () => ({ access: { buffer: 0, address: 0, rows: 0, cols: 0, rowStride: 0, write: false }, queue: -1, start: 0, completion: 0, order: 0, instruction: undefined })),
     );
     this.next = new Array<number>(coreCount * 2).fill(0);
     this.latestCompletion = new Float64Array(coreCount * 2);
+    this.latestOrder = new Float64Array(coreCount * 2).fill(-1);
   }
 
-  /** Checks an access that starts at `start` and completes at `completion` against the history, then records it. */
-  check(core: number, access: TileAccess, queue: number, start: number, completion: number, instruction: Instruction): void {
+  /**
+   * Checks an access that starts at `start` and completes at `completion` against the history, then
+   * records it. `order` is its instruction's position in program order.
+   */
+  check(core: number, access: TileAccess, queue: number, start: number, completion: number, instruction: Instruction, order: number): void {
     const slot = core * 2 + access.buffer;
     const history = this.history[slot];
-    if (start < this.latestCompletion[slot]) this.compare(core, access, queue, start, instruction, history);
+    if (start < this.latestCompletion[slot] || order < this.latestOrder[slot]) this.compare(core, access, queue, start, order, instruction, history);
     if (completion > this.latestCompletion[slot]) this.latestCompletion[slot] = completion;
+    if (order > this.latestOrder[slot]) this.latestOrder[slot] = order;
 
     const entry = history[this.next[slot]];
     this.next[slot] = (this.next[slot] + 1) % HISTORY;
@@ -77,21 +88,27 @@ export class HazardTracker {
     entry.queue = queue;
     entry.start = start;
     entry.completion = completion;
+    entry.order = order;
     entry.instruction = instruction;
   }
 
-  private compare(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, history: readonly Recorded[]): void {
-    for (const earlier of history) {
-      if (earlier.queue < 0 || earlier.queue === queue) continue;
-      if (!access.write && !earlier.access.write) continue;
-      if (start >= earlier.completion) continue;
-      if (!tilesOverlap(access, earlier.access)) continue;
+  private compare(core: number, access: TileAccess, queue: number, start: number, order: number, instruction: Instruction, history: readonly Recorded[]): void {
+    for (const recorded of history) {
+      if (recorded.queue < 0 || recorded.queue === queue) continue;
+      if (!access.write && !recorded.access.write) continue;
+      const inverted = recorded.order > order;
+      if (!inverted && start >= recorded.completion) continue;
+      if (!tilesOverlap(access, recorded.access)) continue;
       this.count += 1;
-      if (this.reported.length < this.maxReported) this.reported.push({ core, message: this.describe(core, access, queue, start, instruction, earlier) });
+      if (this.reported.length < this.maxReported) {
+        const message = inverted ? this.describeInversion(core, access, queue, start, instruction, recorded) : this.describeOverlap(core, access, queue, start, instruction, recorded);
+        this.reported.push({ core, message });
+      }
     }
   }
 
-  private describe(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, earlier: Recorded): string {
+  /** Describes an access that starts before `earlier`, a conflicting access earlier in the program, has completed. */
+  private describeOverlap(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, earlier: Recorded): string {
     const buffer = access.buffer === 0 ? 'scratchpad' : 'accumulator';
     const verb = access.write ? 'writes' : 'reads';
     const earlierVerb = earlier.access.write ? 'writes' : 'reads';
@@ -99,22 +116,30 @@ export class HazardTracker {
     return (
       `core ${core}: ${instruction.kind} at ${locationOf(instruction)} ${verb} ${buffer} elements from ${access.address} at cycle ${start}, ` +
       `before the ${earlierAt} that ${earlierVerb} them completes at cycle ${earlier.completion}; ` +
-      this.advice(queue, start, instruction, earlier)
+      orderingAdvice(this.queueNames[queue], instruction, this.queueNames[earlier.queue], earlier.instruction)
     );
   }
 
-  /**
-   * Advises ordering the two accesses in the order they started: the executor may process an access
-   * that started later in simulated time first, and then reports it as the earlier one.
-   */
-  private advice(queue: number, start: number, instruction: Instruction, earlier: Recorded): string {
-    if (earlier.start <= start || !earlier.instruction) return orderingAdvice(this.queueNames[queue], instruction, this.queueNames[earlier.queue], earlier.instruction);
-    return orderingAdvice(this.queueNames[earlier.queue], earlier.instruction, this.queueNames[queue], instruction);
+  /** Describes an access that starts after `later`, a conflicting access later in the program, has already started. */
+  private describeInversion(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, later: Recorded): string {
+    const buffer = access.buffer === 0 ? 'scratchpad' : 'accumulator';
+    const verb = access.write ? 'writes' : 'reads';
+    const laterVerb = later.access.write ? 'wrote' : 'read';
+    const laterAt = later.instruction ? `${later.instruction.kind} at ${locationOf(later.instruction)}` : 'a later instruction';
+    const advice = later.instruction
+      ? orderingAdvice(this.queueNames[later.queue], later.instruction, this.queueNames[queue], instruction)
+      : `order the two with wait= and signal= in program order`;
+    return (
+      `core ${core}: ${instruction.kind} at ${locationOf(instruction)} ${verb} ${buffer} elements from ${access.address} at cycle ${start}, ` +
+      `but the ${laterAt}, which comes after it in the program, already ${laterVerb} them at cycle ${later.start}; ` +
+      advice
+    );
   }
 }
 
 /**
- * Advises how to order a later access of queue `later` after an earlier one of queue `earlier`,
+ * Advises how to order an access of queue `later` after one of queue `earlier` that comes before it
+ * in the program,
  * naming only the token options the two instructions lack. When both are present, the token the
  * later instruction takes was sent by another instruction, because each channel is first in, first out.
  */

@@ -438,7 +438,9 @@ function finishStart(core: Core, q: number, op: CompiledOp, request: PortRequest
   const end = busyEnd + conflictCycles;
   const completion = end + request.latencyCycles;
   if (completion > context.limits.maxCycles) throw cycleLimitError(op, core, context);
-  for (let i = 0; i < accessCount; i++) context.hazards.check(core.index, accesses[i], q, grant, completion, op.instruction);
+  // The dispatch cycle grows with every instruction a core dispatches, so it orders accesses as the program does.
+  const order = queue.dispatchCycles[slot];
+  for (let i = 0; i < accessCount; i++) context.hazards.check(core.index, accesses[i], q, grant, completion, op.instruction, order);
 
   // Waiting for a token sent by a DMA queue counts as waiting for DMA; anything else is a dependency.
   const unit = context.unitBase[core.index] + q;
