@@ -151,7 +151,10 @@ export interface InvalidStatement extends StatementBase {
    * character, which may have split or hidden any word.
    */
   readonly keyword: string;
-  /** The names written on the line. Undefined when they are unknown, as for an `.include` that failed. */
+  /**
+   * The names written on the line. Undefined when they are unknown: for an `.include` that failed,
+   * and for a line with an unexpected character, an unterminated string or a `//` comment.
+   */
   readonly names: readonly string[] | undefined;
   /** For a `loop` header with a syntax error: the name after `loop`, when one follows it. */
   readonly variable?: string;
@@ -163,7 +166,11 @@ export interface InvalidStatement extends StatementBase {
 export interface BrokenLines {
   /** Every name written on a line with a syntax error. */
   readonly names: ReadonlySet<string>;
-  /** True when the names of some line are unknown: a line too long to read or an `.include` that failed. */
+  /**
+   * True when the names of some line are unknown: a line too long to read, an `.include` that
+   * failed, a broken declaration, or a line that an unexpected character, an unterminated string
+   * or a `//` comment may have cut short.
+   */
   readonly anyName: boolean;
   /** True when a `loop` has no `endloop` or an `endloop` no `loop`, so the extent of loop bodies is unknown. */
   readonly loopsUnmatched: boolean;

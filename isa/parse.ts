@@ -865,11 +865,17 @@ class LoopNester {
     const lexed = T.lasmLexer.tokenize(text.slice(start, end));
     const comment = lexed.groups.comments?.[0];
     statement.text = text.slice(start, comment === undefined ? end : start + comment.startOffset).trim();
+    // An unexpected character or an unterminated string may have split or hidden any word, and a
+    // `//` inside an expression (integer division in Python) makes the rest of the line a comment.
+    // Such a line might have been anything, with any names.
+    if (lexed.errors.length > 0 || comment?.image.startsWith('//') === true || lexed.tokens.some((token) => token.tokenType === T.UnterminatedString)) {
+      this.anyName = true;
+      return statement;
+    }
     const tokens = lexed.tokens;
     const first = tokens.length > 2 && tokens[1].tokenType === T.Colon ? 2 : 0;
     const keyword = first < tokens.length ? tokens[first].image.toLowerCase() : '';
-    // An unexpected character may have split or hidden any word, the keyword too.
-    statement.keyword = lexed.errors.length === 0 ? keyword : '';
+    statement.keyword = keyword;
     if (tokens.length > 1 && tokens[0].tokenType === T.Loop && tokens[1].tokenType === T.Identifier) statement.variable = tokens[1].image;
 
     // An `.include`, or an unknown directive that may be one, can define any name.
@@ -878,6 +884,13 @@ class LoopNester {
     if (directive !== undefined && directive !== '.const' && directive !== '.tensor') {
       this.anyName = true;
       return statement;
+    }
+    // A broken declaration may hide its name in another token, as in `.tensor xfp32[16]` or
+    // `.tensor "A" fp32[4]`, unless it starts as a declaration does: `.const NAME =` or
+    // `.tensor NAME FORMAT`.
+    if (directive !== undefined) {
+      const nameClear = first === 0 && tokens.length > 2 && tokens[1].tokenType === T.Identifier && tokens[2].tokenType === (directive === '.const' ? T.Equals : T.Identifier);
+      if (!nameClear) this.anyName = true;
     }
     const names: string[] = [];
     for (const token of tokens) {

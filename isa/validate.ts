@@ -98,6 +98,10 @@ interface Block {
  * prevent it.
  */
 export function validate(ast: ProgramAst, target: TargetLimits = {}): ValidationResult {
+  // A loop without its endloop, or an endloop without its loop, leaves the extent of every loop
+  // body unknown: which names are in scope and which code is reachable. Checking the lines as
+  // parsed would report mistakes that the missing line explains, so nothing more is reported.
+  if (ast.brokenLines?.loopsUnmatched) return { program: undefined, diagnostics: [], notes: [] };
   const validator = new Validator({ ...DEFAULT_TARGET, ...stripUndefined(target) });
   return validator.run(ast);
 }
@@ -143,8 +147,6 @@ class Validator {
   private brokenLineNames: ReadonlySet<string> = NO_NAME_SET;
   /** True when a broken line or a failed `.include` may have defined any name. */
   private namesUnknown = false;
-  /** True when a `loop` or `endloop` has no partner, so the blocks that labels and code belong to are unknown. */
-  private blocksUnknown = false;
   /** True once an invalid statement was met. The program is then never returned. */
   private sawInvalid = false;
   /** Product of the enclosing constant loop counts; undefined inside a loop with a run-time count. */
@@ -501,7 +503,7 @@ class Validator {
         continue;
       }
 
-      if (unreachableFrom && !warnedUnreachable && !this.blocksUnknown) {
+      if (unreachableFrom && !warnedUnreachable) {
         this.warning(`unreachable code: it follows '${unreachableFrom}' in the same block`, statement.span, 'remove it, or put a label before it as a jump target');
         warnedUnreachable = true;
       }
@@ -573,7 +575,7 @@ class Validator {
     this.loopVariables.pop();
     this.instructionCount++;
     if (!count) return undefined;
-    if (!this.blocksUnknown && !entries.some((inner) => typeof inner === 'number' || inner.kind === 'instruction' || inner.kind === 'loop' || inner.kind === 'invalid')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
+    if (!entries.some((inner) => typeof inner === 'number' || inner.kind === 'instruction' || inner.kind === 'loop' || inner.kind === 'invalid')) this.warning(`loop '${statement.variable}' has an empty body`, statement.span);
     return { kind: 'loop', unit: 'control', variable: statement.variable, depth, count, body, span: statement.span, wait: NO_QUEUES, signal: NO_QUEUES };
   }
 
@@ -609,10 +611,6 @@ class Validator {
       if (!isReservedName(name)) this.invalidNames.add(name);
     }
     this.namesUnknown = broken.anyName;
-    if (broken.loopsUnmatched) {
-      this.blocksUnknown = true;
-      this.tokensUnknown = true;
-    }
   }
 
   /**
@@ -1308,7 +1306,7 @@ class Validator {
     const label = (labelOperand as { expr: { name: string } }).expr.name;
     const target = block.labels.get(label);
     if (target === undefined) {
-      if (this.brokenLineNames.has(label) || this.namesUnknown || this.blocksUnknown) return undefined;
+      if (this.brokenLineNames.has(label) || this.namesUnknown) return undefined;
       const suggestion = closestMatch(label, block.labels.keys());
       return this.error(`label '${label}' is not defined in this block`, this.at(labelOperand), suggestion ? `did you mean '${suggestion}'?` : 'jumps and branches may target only labels of the same loop body, or of the top level when outside loops');
     }

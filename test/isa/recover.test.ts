@@ -98,6 +98,25 @@ describe('names a broken line may define', () => {
     expect(checkText(text)).toEqual(["main.lasm:1:22 error: expected ']' but found ')'", "main.lasm:3:13 error: tensor 'B' is not defined"]);
   });
 
+  it('names hidden on broken declarations', () => {
+    // The name the user meant is not a token of its own here, so any undefined name may be it.
+    expect(checkText(`.tensor xfp32[16]\nload sp[0], x[0 +: 16]\n${CONTROL}halt\n`)).toEqual(["main.lasm:1:14 error: expected name but found '['", `main.lasm:3:14 error: ${BAD_REGISTER}`]);
+    expect(checkText(`.tensor "A" fp32[4, 4]\nload sp[0], A[0 +: 4, 0 +: 4]\n${CONTROL}halt\n`)).toEqual([`main.lasm:1:9 error: expected name but found '"A"'`, `main.lasm:3:14 error: ${BAD_REGISTER}`]);
+  });
+
+  it('names hidden by an unexpected character', () => {
+    expect(checkText(`.const T\u200bILE = 16\nset r1, TILE\n${CONTROL}halt\n`)).toEqual(['main.lasm:1:9 error: unexpected character U+200B', `main.lasm:3:14 error: ${BAD_REGISTER}`]);
+  });
+
+  it('options hidden by a // comment or an open string', () => {
+    const body = (line: string) => `${TENSORS}sync compute signal=load\nloop i, 4\n${line}\n    preload sp[0] k=16 n=16 wait=load\n    matmul acc[0], sp[0] m=16 k=16 n=16 in=e4m3 signal=load\nendloop\nsync load wait=compute\n${CONTROL}halt\n`;
+    const slash = checkText(body('    load sp[0], A[i // 2 * 16 +: 16, 0 +: 16] wait=compute signal=compute'));
+    const open = checkText(body('    load sp[0], A[0 +: 16, 0 +: 16] fmt="e4m3 wait=compute signal=compute'));
+
+    expect(slash).toEqual(["main.lasm:5:20 error: expected ']' but found end of line", `main.lasm:10:14 error: ${BAD_REGISTER}`]);
+    expect(open).toEqual(["main.lasm:5:41 error: unterminated string: add the closing '\"' on the same line", `main.lasm:10:14 error: ${BAD_REGISTER}`]);
+  });
+
   it('tensor on a misspelt directive line', () => {
     const text = '.tensr B fp32[4, 4]\nload sp[0], B[0 +: 4, 0 +: 4]\nvadd v1, v2, x3\nhalt\n';
 
@@ -239,16 +258,30 @@ describe('loops and reachability around broken lines', () => {
     ]);
   });
 
+  // Without its partner, the extent of every loop body is unknown: which names are in scope and
+  // which code is reachable. Only the loop error is reported.
   it('loop without endloop', () => {
     const text = 'loop i, 4\n    jump top\nvadd v1, v2, x3\ntop: halt\n';
 
-    expect(checkText(text)).toEqual(["main.lasm:1:1 error: loop 'i' has no matching 'endloop'", `main.lasm:3:14 error: ${BAD_REGISTER}`]);
+    expect(checkText(text)).toEqual(["main.lasm:1:1 error: loop 'i' has no matching 'endloop'"]);
   });
 
   it('endloop without loop', () => {
     const text = `${TENSORS}load sp[0], A[0 +: 16, 0 +: 16] signal=compute\nendloop\nvadd v1, v2, x3\nhalt\n`;
 
-    expect(checkText(text)).toEqual(["main.lasm:4:1 error: 'endloop' without a matching 'loop'", `main.lasm:5:14 error: ${BAD_REGISTER}`]);
+    expect(checkText(text)).toEqual(["main.lasm:4:1 error: 'endloop' without a matching 'loop'"]);
+  });
+
+  it('forgotten endloop before a loop that reuses its variable', () => {
+    const text = `loop i, 4\n    vadd v1, v2, v3\nloop i, 2\n    vadd v1, v2, v3\nendloop\nhalt\n`;
+
+    expect(checkText(text)).toEqual(["main.lasm:1:1 error: loop 'i' has no matching 'endloop'"]);
+  });
+
+  it('extra endloop after a loop', () => {
+    const text = `${TENSORS}loop i, 4\n    load sp[0], A[i * 16 +: 16, 0 +: 16]\nendloop\nendloop\nload sp[0], A[0 +: 16, 0 +: 16]\nhalt\n`;
+
+    expect(checkText(text)).toEqual(["main.lasm:6:1 error: 'endloop' without a matching 'loop'"]);
   });
 });
 
