@@ -29,10 +29,10 @@ function operandArray(widthBits: number, length: number): OperandBits {
 interface ShadowRegisters {
   /**
    * Input format in which the array still contains the whole weight tile of the last preload,
-   * because a weight-stationary matmul of one fold ran since that preload; undefined when it does
+   * because a weight-stationary matmul of one fold ran since that preload. Undefined when it does
    * not. The next matmul without a preload skips the load only when its `in=` is this format. The
-   * registers contain operand bits in that format, and the method only picks the arithmetic that reads
-   * them (sim/matrix/pe.ts), so a change of method alone keeps them.
+   * registers contain operand bits in that format, and the method only selects the arithmetic that
+   * reads them (sim/matrix/pe.ts), so a change of method alone keeps them.
    */
   residentFormat: string | undefined;
   /** Cycle from which the load shift chain may take a new tile: the previous matmul's last fold start. */
