@@ -19,10 +19,10 @@ const VECTOR_OPERATIONS = 'vadd, vsub, vmul, vmax, vmin, vscale, vaddi, vexp and
 
 /**
  * Foreign mnemonics in lower case: the opcodes of VTA (`VTA_OPCODE_*` in TVM's `hw_spec.h`), the
- * instructions in Gemmini's README, RISC-V base-ISA assembly, the five main instructions of the
- * TPU v1, and loop keywords of C, Python, shell and Verilog. Names that already are lmulsim
- * mnemonics (`load`, `store`, `preload`, `fence`) are left out, because they are found before this
- * table is consulted.
+ * instructions in Gemmini's README, RISC-V base-ISA assembly and the five main instructions of the
+ * TPU v1. Loop keywords of C, Python, shell, Pascal and Verilog are in it too. Names that already
+ * are lmulsim mnemonics (`load`, `store`, `preload`, `fence`) are left out, because they are found
+ * before this table is consulted.
  */
 const FOREIGN_MNEMONICS: Readonly<Record<string, ForeignMnemonic>> = {
   // VTA
@@ -65,13 +65,17 @@ const FOREIGN_MNEMONICS: Readonly<Record<string, ForeignMnemonic>> = {
   convolve: { mnemonic: 'matmul', note: 'lmulsim has no convolution instruction, so write a convolution as matmuls over im2col tiles' },
   activate: { note: `lmulsim has no activation instruction, so build one from vector instructions such as vmax with a zero register for ReLU, or vexp: ${VECTOR_OPERATIONS}` },
 
-  // Loop keywords of C, Python, shell and Verilog
+  // Loop keywords of C, Python, shell, Pascal and Verilog. `end` closes a Verilog, Pascal or Lua
+  // block and `until` a repeat loop, so on their own lines they most likely close a loop too.
   for: { note: LOOP_HINT },
   foreach: { note: LOOP_HINT },
   while: { note: LOOP_HINT },
   repeat: { note: LOOP_HINT },
+  do: { note: LOOP_HINT },
+  until: { note: LOOP_HINT },
   endfor: { note: LOOP_HINT },
   endwhile: { note: LOOP_HINT },
+  end: { note: LOOP_HINT },
   done: { note: LOOP_HINT },
 };
 

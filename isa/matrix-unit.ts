@@ -34,10 +34,18 @@ export function datapathOf(method: MultiplierMethod): MatrixDatapath {
 /**
  * Lists what `unit` cannot run of a matmul with these options, in option order: a method whose
  * datapath it lacks, an input format it does not list, and an accumulation format other than its
- * own (`out=` absent counts as fp32). `inputGiven` tells whether the matmul has an `in=`, or is
- * undefined when that is not known; the message for a missing `in=` says that fp32 is its default.
+ * own (`out=` absent counts as fp32). `inputGiven` and `outputGiven` tell whether the matmul has an
+ * `in=` and an `out=`, or are undefined when that is not known. The message for a missing `in=` or
+ * `out=` says that fp32 is its default.
  */
-export function matrixUnitProblems(unit: MatrixUnitLimits, method: MultiplierMethod, inputFormat: FormatName, accumulateFormat: FormatName, inputGiven?: boolean): MatrixUnitProblem[] {
+export function matrixUnitProblems(
+  unit: MatrixUnitLimits,
+  method: MultiplierMethod,
+  inputFormat: FormatName,
+  accumulateFormat: FormatName,
+  inputGiven?: boolean,
+  outputGiven?: boolean,
+): MatrixUnitProblem[] {
   const problems: MatrixUnitProblem[] = [];
   const datapaths = unit.datapaths;
   if (datapaths !== undefined && !datapaths.includes(datapathOf(method))) {
@@ -68,13 +76,22 @@ export function matrixUnitProblems(unit: MatrixUnitLimits, method: MultiplierMet
     }
   }
   if (accumulateFormat !== unit.accumulatorFormat) {
-    problems.push({
-      option: 'out',
-      message:
-        `matmul accumulates in ${accumulateFormat} (its out= format, fp32 when absent), but the matrix unit of machine '${unit.machine}' ` +
-        `accumulates in ${unit.accumulatorFormat}; the machine supports: out=${unit.accumulatorFormat}`,
-      hint: "an out= format wider or narrower than the machine's accumulator format is rejected, because the matrix unit adds in that format only",
-    });
+    const machine = `the matrix unit of machine '${unit.machine}' accumulates in ${unit.accumulatorFormat}; the machine supports: out=${unit.accumulatorFormat}`;
+    if (outputGiven === false) {
+      problems.push({
+        option: 'out',
+        message: `matmul has no out=, so it accumulates in ${accumulateFormat}, but ${machine}`,
+        hint: `add out=${unit.accumulatorFormat} to the matmul, because the matrix unit adds in that format only`,
+      });
+    } else {
+      // Without the source text, an explicit out=fp32 and a missing out= look alike.
+      const source = outputGiven === undefined ? 'its out= format, fp32 when absent' : 'its out= format';
+      problems.push({
+        option: 'out',
+        message: `matmul accumulates in ${accumulateFormat} (${source}), but ${machine}`,
+        hint: "an out= format wider or narrower than the machine's accumulator format is rejected, because the matrix unit adds in that format only",
+      });
+    }
   }
   return problems;
 }

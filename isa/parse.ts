@@ -621,8 +621,12 @@ const enum LineOutcome {
   BrokenEndLoop,
 }
 
-/** Characters a message shows as U+XXXX: control, format and private-use characters, unassigned code points, separators and U+FFFD. */
-const INVISIBLE_CHARACTER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\ufffd]$/u;
+/**
+ * Characters a message shows as U+XXXX: control, format and private-use characters, unassigned code
+ * points, separators, U+FFFD, and combining marks, which on their own would combine with the quote
+ * before them.
+ */
+const INVISIBLE_CHARACTER = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\p{Mn}\p{Me}\ufffd]$/u;
 /** Characters that look like a space or show nothing: separators such as U+00A0, and format characters such as U+200B. The lexer skips the plain space. */
 const SPACE_LOOKALIKE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cf}]$/u;
 

@@ -7,7 +7,7 @@ import { LOOP_HINT } from './foreign.js';
 import { lasmTokens } from './tokens.js';
 
 /** Loop keywords of other languages, in lower case. */
-const FOREIGN_LOOP_KEYWORDS: ReadonlySet<string> = new Set(['for', 'foreach', 'while', 'repeat', 'do']);
+const FOREIGN_LOOP_KEYWORDS: ReadonlySet<string> = new Set(['for', 'foreach', 'while', 'repeat', 'do', 'until']);
 
 /**
  * Returns a hint for the syntax error at `tokens[at]` (`at` is -1 at the end of the line) when the
@@ -54,8 +54,9 @@ function sliceHint(tokens: readonly IToken[], at: number): string | undefined {
     const start = integerImage(before.image);
     const end = closesIndex(tokens, at + 2) ? integerImage(tokens[at + 1]?.image ?? '') : undefined;
     if (start === undefined || end === undefined) return `${REGION_FORM}, such as i * 16 +: 16, not START:END`;
-    // Python's end is exclusive; a Verilog range [high:low] includes both ends.
-    return start < end ? regionHint(start, end - start, 'START:END') : regionHint(end, start - end + 1, 'HIGH:LOW');
+    // Python's end is exclusive, and a Verilog range includes both ends, so an ascending range gets
+    // both readings. A descending one can only be Verilog's [HIGH:LOW].
+    return start < end ? ascendingRangeHint(start, end) : regionHint(end, start - end + 1, 'HIGH:LOW');
   }
   // `0..256` lexes as the numbers `0.` and `.256`, and `0..N` as `0.` and the directive `.N`.
   if (before?.tokenType === T.NumberLiteral && before.image.endsWith('.') && found.image.startsWith('.')) {
@@ -65,6 +66,11 @@ function sliceHint(tokens: readonly IToken[], at: number): string | undefined {
     return regionHint(start, end - start, 'START..END');
   }
   return undefined;
+}
+
+/** Returns the hint for an ascending `START:END`, with END excluded as in Python or included as in Verilog. */
+function ascendingRangeHint(start: number, end: number): string {
+  return `write ${start} +: ${end - start} for elements ${start} to ${end - 1}, or ${start} +: ${end - start + 1} to include ${end} as Verilog does, because ${REGION_FORM}, not START:END`;
 }
 
 function regionHint(start: number, width: number, foreign: string): string {

@@ -1269,7 +1269,7 @@ class Validator {
 
   /** Reports each option of a matmul that the machine's matrix unit cannot run, at that option when it is written. */
   private checkMatrixUnit(unit: MatrixUnitLimits, statement: InstructionStatement, options: ParsedOptions): void {
-    const problems = matrixUnitProblems(unit, options.method ?? 'exact', options.formats.get('in') ?? 'fp32', options.accumulateFormat ?? 'fp32', options.formats.has('in'));
+    const problems = matrixUnitProblems(unit, options.method ?? 'exact', options.formats.get('in') ?? 'fp32', options.accumulateFormat ?? 'fp32', options.formats.has('in'), options.accumulateFormat !== undefined);
     for (const problem of problems) this.error(problem.message, this.optionSpan(options, problem.option) ?? statement.span, problem.hint);
   }
 

@@ -103,9 +103,11 @@ class MachineChecker {
   }
 
   private matmul(instruction: MatmulInstruction): void {
-    // When the source shows that the matmul has no in=, the message says that fp32 is its default.
-    const inputGiven = this.options.sources?.has(instruction.span.file) === true ? this.optionSpan(instruction.span, 'in') !== undefined : undefined;
-    for (const problem of matrixUnitProblems(this.matrixUnit, instruction.method, instruction.inputFormat, instruction.accumulateFormat, inputGiven)) {
+    // When the source shows that the matmul has no in= or no out=, the message says that fp32 is its default.
+    const sourceKnown = this.options.sources?.has(instruction.span.file) === true;
+    const inputGiven = sourceKnown ? this.optionSpan(instruction.span, 'in') !== undefined : undefined;
+    const outputGiven = sourceKnown ? this.optionSpan(instruction.span, 'out') !== undefined : undefined;
+    for (const problem of matrixUnitProblems(this.matrixUnit, instruction.method, instruction.inputFormat, instruction.accumulateFormat, inputGiven, outputGiven)) {
       this.error(instruction, problem.message, problem.hint, problem.option);
     }
   }

@@ -28,11 +28,13 @@ function operandArray(widthBits: number, length: number): OperandBits {
 /** Stationary-operand state of one core's array: the shadow registers of a double-buffered one, in cycles, and the resident weights. */
 interface ShadowRegisters {
   /**
-   * True when the array still contains the whole weight tile of the last preload, because a
-   * weight-stationary matmul of one fold ran since that preload. The next matmul without a preload
-   * then skips the load.
+   * Input format in which the array still contains the whole weight tile of the last preload,
+   * because a weight-stationary matmul of one fold ran since that preload. Undefined when it does
+   * not. The next matmul without a preload skips the load only when its `in=` is this format. The
+   * registers contain operand bits in that format, and the method only selects the arithmetic that
+   * reads them (sim/matrix/pe.ts), so a change of method alone keeps them.
    */
-  weightsResident: boolean;
+  residentFormat: string | undefined;
   /** Cycle from which the load shift chain may take a new tile: the previous matmul's last fold start. */
   freeAt: number;
   /** Cycle at which a preloaded tile is complete in the shadow registers, or -1 when none waits. */
@@ -44,7 +46,7 @@ const shadowRegisters = new WeakMap<Core, ShadowRegisters>();
 function shadowOf(core: Core): ShadowRegisters {
   let state = shadowRegisters.get(core);
   if (!state) {
-    state = { weightsResident: false, freeAt: 0, readyAt: -1 };
+    state = { residentFormat: undefined, freeAt: 0, readyAt: -1 };
     shadowRegisters.set(core, state);
   }
   return state;
@@ -85,7 +87,7 @@ export function compilePreload(base: OpBase, instruction: PreloadInstruction, co
       result.busyCycles = 0;
       result.conflictCycles = 0;
       result.latencyCycles = 0;
-      shadowOf(core).weightsResident = false;
+      shadowOf(core).residentFormat = undefined;
       if (overlapped) {
         // The shift waits for the shadow chain; the unit stays free, and tokens go out once the tile is in.
         const shadow = shadowOf(core);
@@ -248,12 +250,13 @@ export function compileMatmul(base: OpBase, instruction: MatmulInstruction, cont
       }
 
       // A weight tile of one fold stays in the array after its matmul, so a matmul without a new
-      // preload reuses it and skips the R cycles of loading it.
+      // preload reuses it and skips the R cycles of loading it. A matmul with another input format
+      // needs the weights encoded in that format, so it loads them again.
       const stationary = shadowOf(core);
-      const reuse = weightStationary && timing.folds === 1 && stationary.weightsResident;
+      const reuse = weightStationary && timing.folds === 1 && stationary.residentFormat === format.name;
       if (overlapped && timing.folds > 0) cycles = doubleBufferedCycles(stationary, start, cycles, timing.firstLoadCycles, timing.folds, timing.cyclesPerFold, reuse);
       else if (reuse) cycles -= array.rows;
-      stationary.weightsResident = weightStationary && timing.folds === 1;
+      stationary.residentFormat = weightStationary && timing.folds === 1 ? format.name : undefined;
 
       result.grantCycle = start;
       result.busyCycles = cycles;

@@ -554,6 +554,35 @@ function tokensNeeded(waits: readonly number[], i: number): number {
   return needed;
 }
 
+interface BlockedHead {
+  readonly queue: number;
+  readonly op: CompiledOp;
+  /** Queues that have sent fewer tokens than the op waits for. */
+  readonly missing: number[];
+}
+
+/**
+ * Returns the tokens that `head` lacks, after "waits for". A queue it takes one token from reads
+ * "a token from load". A queue it takes several from gives the count it needs and the count that
+ * has arrived: "2 tokens from load, 1 of which is there". `simple` is true when every phrase is of
+ * the first kind.
+ */
+function missingTokens(core: Core, head: BlockedHead): { text: string; simple: boolean; absent: number } {
+  let simple = true;
+  let absent = 0;
+  const phrases = head.missing.map((w) => {
+    const needed = head.op.waits.filter((wait) => wait === w).length;
+    const present = core.tokens[w * 4 + head.queue].size;
+    absent += needed - present;
+    if (needed === 1) return `a token from ${QUEUE_NAMES[w]}`;
+    simple = false;
+    if (present === 0) return `${needed} tokens from ${QUEUE_NAMES[w]}, none of which is there`;
+    return `${needed} tokens from ${QUEUE_NAMES[w]}, ${present} of which ${present === 1 ? 'is' : 'are'} there`;
+  });
+  if (simple) return { text: `a token from ${head.missing.map((w) => QUEUE_NAMES[w]).join(' and ')}`, simple, absent };
+  return { text: phrases.join(', and '), simple, absent };
+}
+
 /**
  * Describes one deadlock: an error at the instruction at the head of one blocked queue, and a note
  * for the head of each other blocked queue, with the tokens each one lacks. The error goes to a
@@ -562,7 +591,7 @@ function tokensNeeded(waits: readonly number[], i: number): number {
  * queue gets the error.
  */
 function deadlockError(core: Core, context: RunContext, reason: string): UserError {
-  const heads: { queue: number; op: CompiledOp; missing: number[] }[] = [];
+  const heads: BlockedHead[] = [];
   for (let q = 0; q < 4; q++) {
     const queue = core.queues[q];
     if (queue.pending === 0) continue;
@@ -575,11 +604,14 @@ function deadlockError(core: Core, context: RunContext, reason: string): UserErr
 
   const idle = heads.findIndex((head) => head.missing.some((w) => core.queues[w].pending === 0));
   const first = heads[Math.max(0, idle)];
-  const names = (queues: readonly number[]) => queues.map((w) => QUEUE_NAMES[w]).join(' and ');
+  const lacking = missingTokens(core, first);
+  const unsent = lacking.simple
+    ? `${lacking.text} that no dispatched instruction will send`
+    : `${lacking.text}, and no dispatched instruction will send the ${lacking.absent === 1 ? 'missing one' : `${lacking.absent} missing ones`}`;
   const diagnostics: Diagnostic[] = [
     {
       severity: 'error',
-      message: `deadlock on core ${core.index}: ${reason}, but this ${first.op.name} at the head of the ${QUEUE_NAMES[first.queue]} queue waits for a token from ${names(first.missing)} that no dispatched instruction will send`,
+      message: `deadlock on core ${core.index}: ${reason}, but this ${first.op.name} at the head of the ${QUEUE_NAMES[first.queue]} queue waits for ${unsent}`,
       span: first.op.instruction.span,
     },
   ];
@@ -587,7 +619,7 @@ function deadlockError(core: Core, context: RunContext, reason: string): UserErr
     if (head === first) continue;
     diagnostics.push({
       severity: 'note',
-      message: `in the same deadlock, the ${QUEUE_NAMES[head.queue]} queue is blocked too: this ${head.op.name} at its head waits for a token from ${names(head.missing)}`,
+      message: `in the same deadlock, the ${QUEUE_NAMES[head.queue]} queue is blocked too: this ${head.op.name} at its head waits for ${missingTokens(core, head).text}`,
       span: head.op.instruction.span,
     });
   }

@@ -36,7 +36,7 @@ describe('check --arch machine check', () => {
 
     expect(result.code).toBe(2);
     // The error points at the out= option, and the code frame underlines exactly `out=fp16`.
-    expect(result.stderr).toContain(`${file}:5:45: error: matmul accumulates in fp16 (its out= format, fp32 when absent), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32`);
+    expect(result.stderr).toContain(`${file}:5:45: error: matmul accumulates in fp16 (its out= format), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32`);
     expect(result.stderr).toMatch(/\n\s*\|\s{45}\^{8}\n/);
     expect(result.stderr).toContain('1 error and 0 warnings in 1 file');
   });

@@ -29,8 +29,8 @@ function errorsOf(text: string, target: TargetLimits = {}): { errors: string[]; 
 
 describe('slice spellings', () => {
   it.each([
-    ['X[0, 0:256]', "expected ']' but found ':'", 'write 0 +: 256 for elements 0 to 255, because regions are written START +: WIDTH in each dimension, not START:END'],
-    ['X[0:64, 0 +: 16]', "expected ']' but found ':'", 'write 0 +: 64 for elements 0 to 63, because regions are written START +: WIDTH in each dimension, not START:END'],
+    ['X[0, 0:256]', "expected ']' but found ':'", 'write 0 +: 256 for elements 0 to 255, or 0 +: 257 to include 256 as Verilog does, because regions are written START +: WIDTH in each dimension, not START:END'],
+    ['X[0:64, 0 +: 16]', "expected ']' but found ':'", 'write 0 +: 64 for elements 0 to 63, or 0 +: 65 to include 64 as Verilog does, because regions are written START +: WIDTH in each dimension, not START:END'],
     ['X[0, 255:0]', "expected ']' but found ':'", 'write 0 +: 256 for elements 0 to 255, because regions are written START +: WIDTH in each dimension, not HIGH:LOW'],
     ['X[0, 16..48]', "expected ']' but found '.48'", 'write 16 +: 32 for elements 16 to 47, because regions are written START +: WIDTH in each dimension, not START..END'],
     ['X[0, 0:N]', "expected ']' but found ':'", 'regions are written START +: WIDTH in each dimension, such as i * 16 +: 16, not START:END'],
@@ -237,7 +237,7 @@ matmul acc[0], sp[0] m=16 k=16 n=16 method=lmul
     expect(errors).toEqual([
       '4:9: vector length must be 1 to 16, got 32',
       "5:37: matmul input format 'bf16' is not an input format of the matrix unit of machine 'edge-npu'; the machine supports: in=e4m3, in=e5m2",
-      "5:45: matmul accumulates in fp16 (its out= format, fp32 when absent), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32",
+      "5:45: matmul accumulates in fp16 (its out= format), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32",
       "6:1: matmul has no in=, so its input format is fp32, which the matrix unit of machine 'edge-npu' does not multiply; the machine supports: in=e4m3, in=e5m2",
     ]);
   });
