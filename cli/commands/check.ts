@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { countOf } from '../../common/plural.js';
 import { renderDiagnostic, type Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { capDiagnostics, MAX_DIAGNOSTICS, omittedCounts } from '../../isa/diagnostics.js';
@@ -94,9 +95,9 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
 
 /** Formats the closing line of `check`, such as "8 files checked: no errors or warnings". */
 export function checkSummary(fileCount: number, errors: number, warnings: number): string {
-  const files = `${fileCount} file${fileCount === 1 ? '' : 's'} checked`;
+  const files = `${countOf(fileCount, 'file')} checked`;
   if (errors === 0 && warnings === 0) return `${files}: no errors or warnings`;
-  const errorText = errors === 0 ? 'no errors' : `${errors} error${errors === 1 ? '' : 's'}`;
-  const warningText = warnings === 0 ? 'no warnings' : `${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const errorText = errors === 0 ? 'no errors' : countOf(errors, 'error');
+  const warningText = warnings === 0 ? 'no warnings' : countOf(warnings, 'warning');
   return `${files}: ${errorText}, ${warningText}`;
 }
