@@ -3,7 +3,7 @@ import { renderDiagnostic } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../common/errors.js';
 import { registerCommands } from './commands/index.js';
 import { colorWanted, fileSystemReason, makeContext, processIo, type CliContext, type CliIo } from './io.js';
-import { rejectCombination, rejectNegationConflicts } from './options.js';
+import { rejectCombination, rejectNegationConflicts, reportUnknownOptionsFirst } from './options.js';
 
 /** Exit status for a bug in lmulsim itself (an uncaught exception). */
 export const EXIT_INTERNAL = 3;
@@ -41,6 +41,7 @@ export function buildProgram(io: CliIo): { program: Command; context: () => CliC
   };
   registerCommands(program, context);
   rejectNegationConflicts(program);
+  reportUnknownOptionsFirst(program);
   program.hook('preAction', () => rejectCombination(program, 'quiet', 'verbose'));
   return { program, context };
 }

@@ -32,10 +32,32 @@ export function parseNumberOption(option: string, text: string, min = -Infinity,
   return value;
 }
 
-/** Returns " (did you mean 'x'?)" for the choice closest to `text`, or an empty string when none is close. */
+/**
+ * Returns " (did you mean 'x'?)" for the choice closest to `text`, or an empty string when none is
+ * close. Past the edit-distance limit of `closestMatch`, a choice still matches when `text` shares a
+ * stem with it, such as 'decoding' for 'decode' or 'pre' for 'prefill' (see `stemMatch`).
+ */
 export function didYouMean(text: string, choices: Iterable<string>): string {
-  const suggestion = closestMatch(text.trim(), choices);
+  const list = [...choices];
+  const suggestion = closestMatch(text.trim(), list) ?? stemMatch(text.trim(), list);
   return suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`;
+}
+
+/**
+ * Returns the one choice that shares a stem of at least 3 characters with `text`. The common prefix
+ * must be all of `text` (an abbreviation, 'pre' for 'prefill') or all of the choice but its last
+ * character (another form of the word, 'decoding' for 'decode'). Returns undefined when no choice
+ * or several choices match.
+ */
+function stemMatch(text: string, choices: readonly string[]): string | undefined {
+  const lower = text.toLowerCase();
+  const matches = choices.filter((choice) => {
+    const candidate = choice.toLowerCase();
+    let common = 0;
+    while (common < lower.length && common < candidate.length && lower[common] === candidate[common]) common += 1;
+    return common >= 3 && (common === lower.length || common >= candidate.length - 1);
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /**
@@ -146,6 +168,58 @@ export function rejectNegationConflicts(command: Command): void {
       }
     }
   });
+}
+
+/**
+ * Makes an unknown option of a subcommand of `command` (at any depth) the first error reported.
+ * Commander checks required options before unknown ones, so `mul --formt e4m3` would otherwise
+ * report that `--format` is missing and never name the misspelt option.
+ */
+export function reportUnknownOptionsFirst(command: Command): void {
+  if (command.commands.length === 0) return;
+  for (const subcommand of command.commands) reportUnknownOptionsFirst(subcommand);
+  command.hook('preSubcommand', (parent, subcommand) => {
+    // `parent.args` is the subcommand's name, then the tokens left after the parent's own options.
+    const args = parent.args.slice(1);
+    const nested = args.length > 0 && subcommand.commands.some((child) => child.name() === args[0] || child.aliases().includes(args[0]));
+    if (nested) return;
+    const unknown = findUnknownOption(subcommand, args);
+    if (unknown === undefined) return;
+    const longNames = subcommand.options.flatMap((option) => (option.long ? [option.long] : []));
+    subcommand.error(`error: unknown option '${unknown}'${didYouMean(unknown, longNames)}`, { exitCode: EXIT_USAGE, code: 'commander.unknownOption' });
+  });
+}
+
+/**
+ * Returns the first token of `args` that looks like an option but matches no option of `command`,
+ * as commander would find it: the value after an option that takes one is skipped, and `--` ends the
+ * options. Tokens such as `-1.5` are operands, not options.
+ */
+export function findUnknownOption(command: Command, args: readonly string[]): string | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const token = args[index];
+    if (token === '--') return undefined;
+    let option: Option | undefined;
+    let valueAttached: boolean;
+    if (token.startsWith('--') && token.length > 2) {
+      const name = token.split('=')[0];
+      if (name === '--help') continue;
+      option = command.options.find((candidate) => candidate.long === name);
+      if (option === undefined) return name;
+      valueAttached = token.includes('=');
+    } else if (/^-[A-Za-z]/.test(token)) {
+      const name = token.slice(0, 2);
+      if (name === '-h') continue;
+      option = command.options.find((candidate) => candidate.short === name);
+      if (option === undefined) return name;
+      valueAttached = token.length > 2;
+    } else {
+      continue;
+    }
+    const takesValue = option.required || (option.optional && index + 1 < args.length && !args[index + 1].startsWith('-'));
+    if (takesValue && !valueAttached) index += 1;
+  }
+  return undefined;
 }
 
 /** Pairs each `--no-X` option with the `--X` option that stores the same value. */

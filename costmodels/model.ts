@@ -6,9 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { closestMatch, type Diagnostic, type SourceSpan } from '../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
+import { machineGivenAsCostModel } from '../common/file-kind.js';
 import { CELL_TYPES, checkComponentReferences, ComponentEvaluator, readComponents, type CellType, type ComponentDefinition, type LocatedFormula } from './components.js';
 import { parseFormula } from './formula.js';
 import { YamlFile } from './yamlFile.js';
@@ -256,6 +257,11 @@ export function loadCostModel(nodeOrFile: string, overrides: Readonly<Record<str
   const shared = readShared(directory, sources);
   const yaml = new YamlFile(nodeFile, readSource(nodeFile));
   sources.set(nodeFile, yaml.source);
+  if (isMap(yaml.root)) {
+    const keys = yaml.root.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+    const wrongKind = machineGivenAsCostModel(nodeFile, keys);
+    if (wrongKind !== undefined) throw new UserError(wrongKind, EXIT_INVALID_INPUT);
+  }
   const model = yaml.root ? readNode(yaml, shared, sources, [path.join(directory, 'components.yaml'), path.join(directory, 'offchip.yaml'), nodeFile]) : undefined;
   yaml.throwIfErrors();
   if (!model) throw new Error('node file produced no model and no diagnostics');

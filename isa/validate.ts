@@ -1144,7 +1144,7 @@ class Validator {
           `region of '${tensor.name}' in dimension ${dim + 1} spans ${range.low} to ${range.high + width - 1}, outside 0 to ${tensor.shape[dim] - 1}`,
           this.at(index),
           range.low === range.high && width <= tensor.shape[dim]
-            ? `a region of width ${width} starts at 0 to ${tensor.shape[dim] - width} in this dimension`
+            ? `a region of width ${width} starts at ${width === tensor.shape[dim] ? '0' : `0 to ${tensor.shape[dim] - width}`} in this dimension`
             : (this.coreHint(begin, 'index') ?? 'check the index expression over the whole range of the loop indices'),
         );
         ok = false;

@@ -13,7 +13,7 @@ export function reportJson(report: CompareReport): Record<string, unknown> {
     ...(report.logicArea ? { logicArea: report.logicArea } : {}),
     methods: report.methods.map((outcome, index) => ({
       ...summaries[index],
-      medianRelError: outcome.medianRelError,
+      medianRelError: outcome.errorElements === 0 ? null : outcome.medianRelError,
       macs: outcome.macs,
       energyByComponentPj: outcome.energy.byGroup,
       errorElements: outcome.errorElements,

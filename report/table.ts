@@ -72,23 +72,23 @@ export function comparisonRows(report: CompareReport): TableRow[] {
 /** Describes the logic area whose leakage the energies include. */
 function leakageNote(area: LogicArea): string {
   const datapaths = area.parts.filter((part) => / multiplier \(/.test(part.item)).map((part) => part.item.split(' ')[0]);
-  return `Leakage is priced on ${formatCount(Math.round(area.areaGe))} GE of logic: ${datapaths.join(' and ')} multipliers, accumulators and vector lanes of every core, busy or idle; SRAM leakage is not included.`;
+  return `leakage is priced on ${formatCount(Math.round(area.areaGe))} GE of logic (${datapaths.join(' and ')} multipliers, accumulators and vector lanes of every core, busy or idle) and leaves out SRAM leakage`;
 }
 
-/** Notes printed under the table: leakage, host memory, zero references and non-finite outputs. */
+/** Notes printed under the table, each starting in lower case like other messages: leakage, host memory, zero references and non-finite outputs. */
 export function comparisonNotes(report: CompareReport): string[] {
   const notes: string[] = [];
-  if (report.leakageOmitted) notes.push('Energies leave out leakage: the cost model was given no logic area.');
+  if (report.leakageOmitted) notes.push('energies leave out leakage because the cost model was given no logic area');
   else if (report.logicArea) notes.push(leakageNote(report.logicArea));
   if (report.methods.some((outcome) => (outcome.energy.byGroup['host memory'] ?? 0) !== 0)) {
-    notes.push('host memory is the DRAM behind the host link, which every byte sent over the link is read from or written to.');
+    notes.push('host memory is the DRAM behind the host link, which every byte sent over the link is read from or written to');
   }
   if (report.methods.every((outcome) => outcome.errorElements + outcome.zeroReferenceElements + outcome.nonFiniteElements === 0)) {
-    notes.push('The program has no output elements, so the relative errors show -. Mark the tensors to compare with the output flag of .tensor.');
+    notes.push('the program has no output elements, so the relative errors show - (mark the tensors to compare with the output flag of .tensor)');
   }
   for (const outcome of report.methods) {
-    if (outcome.zeroReferenceElements > 0) notes.push(`${outcome.method}: ${outcome.zeroReferenceElements} output elements with a zero fp64 reference are left out of the relative errors.`);
-    if (outcome.nonFiniteElements > 0) notes.push(`${outcome.method}: ${outcome.nonFiniteElements} output elements are NaN or infinite where the fp64 reference is finite.`);
+    if (outcome.zeroReferenceElements > 0) notes.push(`${outcome.method}: ${outcome.zeroReferenceElements} output elements with a zero fp64 reference are left out of the relative errors`);
+    if (outcome.nonFiniteElements > 0) notes.push(`${outcome.method}: ${outcome.nonFiniteElements} output elements are NaN or infinite where the fp64 reference is finite`);
   }
   return notes;
 }

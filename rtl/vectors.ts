@@ -131,8 +131,12 @@ export function formatHex(unit: GeneratedUnit, vectors: readonly Vector[]): stri
 
 /**
  * Returns a self-checking testbench for `unit` that reads `count` vectors from the file named by
- * the plusarg `+vectors=PATH` (default `defaultPath`), prints each of the first 10 mismatches and
- * ends with the line `N passed, M failed`. Pipelined units get a clock and one vector per cycle.
+ * the plusarg `+vectors=PATH` (default `defaultPath`, resolved against the simulator's working
+ * directory), prints each of the first 10 mismatches and ends with the line `N passed, M failed`.
+ * Pipelined units get a clock and one vector per cycle. A file that cannot be opened, or whose
+ * words up to `count` are missing or contain x/z digits, stops the run through `$fatal` (exit
+ * status 1 under vvp) before any vector is checked. An output or expected value with x or z bits
+ * counts as failed.
  */
 export function testbench(unit: GeneratedUnit, count: number, defaultPath: string): string {
   const total = vectorWidthBits(unit);
@@ -148,7 +152,7 @@ export function testbench(unit: GeneratedUnit, count: number, defaultPath: strin
     `  reg [${unit.output.widthBits - 1}:0] expected;`,
     `  reg [${total - 1}:0] word;`,
     `  reg [1023:0] path;`,
-    `  integer i, j, passed, failed;`,
+    `  integer i, j, passed, failed, file;`,
   ];
   const connections = ports.map((port) => `.${port.name}(${port.name})`);
   if (latency > 0) {
@@ -167,7 +171,8 @@ export function testbench(unit: GeneratedUnit, count: number, defaultPath: strin
   const check = (index: string): string[] => [
     `      word = vectors[${index}];`,
     `      expected = word${fields[fields.length - 1]};`,
-    `      if (${unit.output.name} === expected) passed = passed + 1;`,
+    // The reduction XOR is x when any bit is x or z, so a vector with unknown bits never passes.
+    `      if (^${unit.output.name} !== 1'bx && ^expected !== 1'bx && ${unit.output.name} === expected) passed = passed + 1;`,
     `      else begin`,
     `        failed = failed + 1;`,
     `        if (failed <= 10) $display("mismatch at vector %0d: ${inputNames.map((name) => `${name}=%h`).join(' ')} y=%h expected=%h", ${index}, ${inputNames.map((_, n) => `word${fields[n]}`).join(', ')}, ${unit.output.name}, expected);`,
@@ -177,7 +182,13 @@ export function testbench(unit: GeneratedUnit, count: number, defaultPath: strin
   lines.push(
     `  initial begin`,
     `    if (!$value$plusargs("vectors=%s", path)) path = "${defaultPath}";`,
+    `    file = $fopen(path, "r");`,
+    `    if (file == 0) $fatal(1, "cannot open the vectors file %0s; run vvp in the directory that contains it or pass +vectors=PATH", path);`,
+    `    $fclose(file);`,
     `    $readmemh(path, vectors);`,
+    // Words the file does not supply stay x, so the first x word is where a short file ends.
+    `    for (i = 0; i < ${count}; i = i + 1)`,
+    `      if (^vectors[i] === 1'bx) $fatal(1, "vectors file %0s: word %0d is missing or contains x/z digits; expected ${count} vectors", path, i);`,
     `    passed = 0;`,
     `    failed = 0;`,
   );

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { countOf } from '../common/plural.js';
 import { EXIT_INVALID_INPUT, UserError } from '../common/errors.js';
 import { renderSvg } from '../report/index.js';
 import { writeFileAtomic } from '../sim/io/atomic.js';
@@ -39,10 +40,10 @@ function frontHeading(input: ReportInput, front: WorkloadFront): string {
 function summaryLines(input: ReportInput): string[] {
   const failed = input.records.filter((record) => record.status === 'failed').length;
   if (input.fronts.length === 1) {
-    return [`${input.records.length} points, ${failed} failed. The Pareto front has ${input.fronts[0].front.length} points, minimising ${input.objectives.join(', ')}.`];
+    return [`${countOf(input.records.length, 'point')}, ${failed} failed. The Pareto front has ${countOf(input.fronts[0].front.length, 'point')}, minimising ${input.objectives.join(', ')}.`];
   }
   return [
-    `${input.records.length} points, ${failed} failed, in ${input.fronts.length} workloads. Each workload has its own Pareto front, minimising ${input.objectives.join(', ')}, because cycles and energy of different workloads measure different work.`,
+    `${countOf(input.records.length, 'point')}, ${failed} failed, in ${input.fronts.length} workloads. Each workload has its own Pareto front, minimising ${input.objectives.join(', ')}, because cycles and energy of different workloads measure different work.`,
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { countOf } from '../../common/plural.js';
 import { renderDiagnostic, type Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
 import { capDiagnostics, MAX_DIAGNOSTICS, omittedCounts } from '../../isa/diagnostics.js';
@@ -38,14 +39,19 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
 
   const all: Diagnostic[] = [];
   const notes: Diagnostic[] = [];
+  // Per file, in order: how many entries of `all` it added and its notes, so text output can print
+  // each file's notes right after that file's diagnostics.
+  const groups: { diagnosticCount: number; notes: readonly Diagnostic[] }[] = [];
   const sources = new Map<string, string>();
   for (const result of results) {
     const machineDiagnostics = arch && result.program ? checkProgramOnMachine(result.program, arch, { sources: result.sources }) : [];
-    for (const diagnostic of [...result.diagnostics, ...machineDiagnostics]) {
+    const fileDiagnostics = [...result.diagnostics, ...machineDiagnostics];
+    for (const diagnostic of fileDiagnostics) {
       // File-level problems (a missing file) have no span; give them the file name for --json.
       all.push(diagnostic.span ? diagnostic : { ...diagnostic, span: { file: result.file, line: 1, column: 1 } });
     }
     notes.push(...result.notes);
+    groups.push({ diagnosticCount: fileDiagnostics.length, notes: result.notes });
     for (const [file, text] of result.sources) sources.set(file, text);
   }
   const shown = capDiagnostics(all, maxDiagnostics);
@@ -63,16 +69,35 @@ function runCheck(ctx: CliContext, files: readonly string[], options: CheckOptio
     if (notes.length > 0) output.notes = notes.map(toJson);
     ctx.out(JSON.stringify(output));
   } else {
-    for (const diagnostic of [...shown, ...notes]) {
+    const print = (diagnostic: Diagnostic): void => {
       const source = diagnostic.span ? sources.get(diagnostic.span.file) : undefined;
       ctx.io.stderr(`${renderDiagnostic(diagnostic, source, { color: ctx.color })}\n`);
+    };
+    // `shown` is `all` cut to maxDiagnostics, plus the cap's note when it cut anything.
+    let start = 0;
+    for (const group of groups) {
+      const end = start + group.diagnosticCount;
+      for (let index = start; index < Math.min(end, maxDiagnostics); index++) print(shown[index]);
+      start = end;
+      // These notes only report skipped checks, so --quiet drops them like the other notes.
+      if (!ctx.quiet) group.notes.forEach(print);
     }
+    if (all.length > maxDiagnostics) print(shown[shown.length - 1]);
   }
 
-  const summary = `${errors} error${errors === 1 ? '' : 's'} and ${warnings} warning${warnings === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`;
+  const summary = checkSummary(files.length, errors, warnings);
   if (errors > 0) throw new UserError(summary, EXIT_INVALID_INPUT);
   if (options.json) return;
-  ctx.info(`checked ${summary}`);
+  ctx.info(summary);
   // `run` simulates on a machine even when none is named, and that machine may reject what the generic limits allow.
   if (!arch) ctx.info(`note: checked against the generic limits of docs/isa.md only; add --arch ${DEFAULT_ARCH} to also check against the machine that 'lmulsim run' uses by default`);
+}
+
+/** Formats the closing line of `check`, such as "8 files checked: no errors or warnings". */
+export function checkSummary(fileCount: number, errors: number, warnings: number): string {
+  const files = `${countOf(fileCount, 'file')} checked`;
+  if (errors === 0 && warnings === 0) return `${files}: no errors or warnings`;
+  const errorText = errors === 0 ? 'no errors' : countOf(errors, 'error');
+  const warningText = warnings === 0 ? 'no warnings' : countOf(warnings, 'warning');
+  return `${files}: ${errorText}, ${warningText}`;
 }

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { countOf } from '../../common/plural.js';
 import { EXIT_INVALID_INPUT, EXIT_USAGE, UserError } from '../../common/errors.js';
 import { frontRows, objectivesOf, paretoFronts, textTable } from '../../sweep/pareto.js';
 import type { PointRecord } from '../../sweep/point.js';
@@ -75,7 +76,8 @@ async function sweepCommand(ctx: CliContext, file: string, files: string[], opti
       shard,
       onStart: (pending, skipped) => {
         pendingPoints = pending;
-        if (skipped > 0) ctx.info(`${skipped} points already in ${options.out}; running the other ${pending}`);
+        if (skipped > 0 && pending === 0) ctx.info(`${countOf(skipped, 'point')} already in ${options.out}, so none is left to run`);
+        else if (skipped > 0) ctx.info(`${countOf(skipped, 'point')} already in ${options.out}, so only the other ${countOf(pending, 'point')} will run`);
         if (ctx.io.stderrIsTty && !ctx.quiet && pending > 0) {
           bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'sweep [{bar}] {value}/{total} points, {eta}s left' }, cliProgress.Presets.shades_classic);
           bar.start(pending, 0);
@@ -95,7 +97,7 @@ async function sweepCommand(ctx: CliContext, file: string, files: string[], opti
 
   const failed = result.records.filter((record) => record.status === 'failed');
   for (const record of failed.slice(0, 5)) ctx.warn(`point ${record.id} (index ${record.index}) failed: ${record.error}`);
-  if (failed.length > 5) ctx.warn(`${failed.length - 5} more points failed; see their error fields`);
+  if (failed.length > 5) ctx.warn(`${countOf(failed.length - 5, 'more point')} failed; see their error fields`);
   await summarise(ctx, result.records, options, file, options.out === undefined);
   if (failed.length > 0) {
     const rerun = options.out === undefined ? '' : `; fix the cause and rerun with --out ${options.out} to run only the failed and missing points`;
@@ -128,12 +130,12 @@ async function summarise(ctx: CliContext, records: readonly PointRecord[], optio
   const lines: string[] = [];
   if (fronts.length === 1) {
     const [{ front }] = fronts;
-    lines.push(`${records.length} points, ${failed} failed; Pareto front of ${objectives.join(', ')}: ${front.length} points`);
+    lines.push(`${countOf(records.length, 'point')}, ${failed} failed; Pareto front of ${objectives.join(', ')}: ${countOf(front.length, 'point')}`);
     if (front.length > 0) lines.push(...textTable(frontRows(front, objectives)));
   } else {
-    lines.push(`${records.length} points, ${failed} failed; Pareto fronts of ${objectives.join(', ')} for ${fronts.length} workloads`);
+    lines.push(`${countOf(records.length, 'point')}, ${failed} failed; Pareto fronts of ${objectives.join(', ')} for ${fronts.length} workloads`);
     for (const { workload, front } of fronts) {
-      lines.push('', `workload ${workload}: ${front.length} points on the front`);
+      lines.push('', `workload ${workload}: ${countOf(front.length, 'point')} on the front`);
       if (front.length > 0) lines.push(...textTable(frontRows(front, objectives)));
     }
   }

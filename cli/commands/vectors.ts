@@ -43,7 +43,7 @@ export function register(program: Command, context: () => CliContext): void {
 
       const unit = generateUnit(spec);
       const vectors = buildVectors(unit, { exhaustive: options.exhaustive, count, seed, distribution });
-      // The testbench finds the vectors next to itself unless +vectors=PATH is given to vvp.
+      // vvp opens the default name in its working directory unless +vectors=PATH is given.
       const bench = testbench(unit, vectors.length, basename(options.output));
       writeFileAtomic(options.output, formatHex(unit, vectors));
       try {

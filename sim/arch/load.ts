@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { closestMatch, type Diagnostic } from '../../common/diagnostic.js';
 import { EXIT_INVALID_INPUT, UserError } from '../../common/errors.js';
+import { costModelGivenAsMachine } from '../../common/file-kind.js';
 import { resolveMachine, type MachineInput } from './resolve.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import type { ArchConfig } from './types.js';
@@ -39,6 +40,9 @@ export function archFromYamlText(text: string, file: string): ArchConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     fail([{ severity: 'error', message: 'a machine description must be a YAML mapping with the keys clockMhz, core and memory', span: { file, line: 1, column: 1 } }]);
   }
+
+  const wrongKind = costModelGivenAsMachine(file, Object.keys(data as object));
+  if (wrongKind !== undefined) throw new UserError(wrongKind, EXIT_INVALID_INPUT);
 
   const schemaProblems = schemaDiagnostics(data, source);
   if (schemaProblems.length > 0) fail(schemaProblems);

@@ -7,9 +7,12 @@ import type { TensorResult } from './executor.js';
 export interface TensorError {
   readonly tensor: string;
   readonly elements: number;
-  /** Largest |x − r| / |r| over elements whose reference r is non-zero and finite. */
+  /** Largest |x − r| / |r| over elements whose reference r is non-zero and finite; 0 when there are none. */
   readonly maxRelError: number;
+  /** Mean of |x − r| / |r| over the same elements; 0 when there are none. */
   readonly meanRelError: number;
+  /** Elements in the relative statistics: finite hardware value, finite non-zero reference. */
+  readonly relErrorElements: number;
   /** Elements left out of the relative statistics because their reference is zero. */
   readonly zeroReference: number;
   /** Largest |x − r| over the zero-reference elements. */
@@ -56,5 +59,5 @@ export function compareValues(name: string, actual: Float64Array, expected: Floa
     sum += relative;
     counted += 1;
   }
-  return { tensor: name, elements: actual.length, maxRelError: max, meanRelError: counted > 0 ? sum / counted : 0, zeroReference, maxAbsErrorAtZero, nonFinite };
+  return { tensor: name, elements: actual.length, maxRelError: max, meanRelError: counted > 0 ? sum / counted : 0, relErrorElements: counted, zeroReference, maxAbsErrorAtZero, nonFinite };
 }

@@ -57,11 +57,18 @@ export type Node =
   | { readonly tag: 4; readonly instruction: Instruction; readonly whenZero: boolean; readonly value: CompiledExpr; readonly target: number }
   | { readonly tag: 5 | 6 | 7; readonly instruction: Instruction };
 
-/** Builds a UserError for a run-time failure of an instruction, with its source location. */
+/**
+ * Builds a UserError for a run-time failure of an instruction, with its source location. The
+ * message gets the core and the loop indices in brackets, leaving out the core when the message
+ * already starts with it.
+ */
 export function runtimeError(instruction: Instruction, core: Core, message: string): UserError {
   const indices = Array.from(core.indices.subarray(0, Math.max(0, core.frames.length - 1)), (value, depth) => `${depth}:${value}`);
-  const where = `core ${core.index}${indices.length > 0 ? `, loop indices ${indices.join(' ')}` : ''}`;
-  const diagnostic: Diagnostic = { severity: 'error', message: `${message} (${where})`, span: instruction.span };
+  const parts: string[] = [];
+  if (!message.startsWith(`core ${core.index} `)) parts.push(`core ${core.index}`);
+  if (indices.length > 0) parts.push(`loop indices ${indices.join(' ')}`);
+  const text = parts.length > 0 ? `${message} (${parts.join(', ')})` : message;
+  const diagnostic: Diagnostic = { severity: 'error', message: text, span: instruction.span };
   return new UserError('', 2, [diagnostic]);
 }
 

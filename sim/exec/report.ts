@@ -68,12 +68,23 @@ export function runReportJson(input: RunReportInput): Record<string, unknown> {
         }
       : {}),
     hazards: { count: result.hazards.count, first: result.hazards.first.map((hazard) => hazard.message) },
-    ...(input.tensorErrors ? { errors: input.tensorErrors } : {}),
+    ...(input.tensorErrors ? { errors: input.tensorErrors.map(tensorErrorJson) } : {}),
     ...(input.written.length > 0 ? { outputs: input.written } : {}),
     ...(input.trace ? { trace: input.trace } : {}),
     ...(input.energy ? { energy: input.energy } : {}),
     activity: result.activity(),
   };
+}
+
+/** Converts one tensor's error record to JSON, with null relative errors when no element has a finite, non-zero reference. */
+function tensorErrorJson(error: TensorError): Record<string, unknown> {
+  if (error.relErrorElements > 0) return { ...error };
+  return { ...error, maxRelError: null, meanRelError: null };
+}
+
+/** Formats a relative-error statistic, or '-' when it covers no element. */
+function relErrorCell(error: TensorError, value: number): string {
+  return error.relErrorElements > 0 ? value.toExponential(3) : '-';
 }
 
 /** Cycles of the run in which a unit neither worked nor waited: its queue was empty. */
@@ -172,12 +183,21 @@ export function formatRunReport(input: RunReportInput): string[] {
   lines.push('', 'Off-chip traffic');
   lines.push(...table(['memory', 'kind', 'read bytes', 'write bytes'], counters.memories.map((slot) => [slot.name, slot.kind, count(slot.readBytes), count(slot.writeBytes)])));
 
-  if (input.tensorErrors) {
+  if (input.tensorErrors && input.tensorErrors.length === 0) {
+    lines.push('', 'Error against the fp64 reference: none, because the program has no output tensors. Mark the tensors to compare with the output flag of .tensor.');
+  } else if (input.tensorErrors) {
     lines.push('', 'Error against the fp64 reference');
     lines.push(
       ...table(
         ['tensor', 'elements', 'max rel error', 'mean rel error', 'zero reference', 'non-finite'],
-        input.tensorErrors.map((error) => [error.tensor, count(error.elements), error.maxRelError.toExponential(3), error.meanRelError.toExponential(3), count(error.zeroReference), count(error.nonFinite)]),
+        input.tensorErrors.map((error) => [
+          error.tensor,
+          count(error.elements),
+          relErrorCell(error, error.maxRelError),
+          relErrorCell(error, error.meanRelError),
+          count(error.zeroReference),
+          count(error.nonFinite),
+        ]),
       ),
     );
   }

@@ -38,7 +38,7 @@ describe('check --arch machine check', () => {
     // The error points at the out= option, and the code frame underlines exactly `out=fp16`.
     expect(result.stderr).toContain(`${file}:5:45: error: matmul accumulates in fp16 (its out= format), but the matrix unit of machine 'edge-npu' accumulates in fp32; the machine supports: out=fp32`);
     expect(result.stderr).toMatch(/\n\s*\|\s{45}\^{8}\n/);
-    expect(result.stderr).toContain('1 error and 0 warnings in 1 file');
+    expect(result.stderr).toContain('1 file checked: 1 error, no warnings');
   });
 
   it('same program on an fp16 machine is clean', async () => {
@@ -47,7 +47,7 @@ describe('check --arch machine check', () => {
     const result = await runCli(['check', '--arch', FP16_ACCUMULATOR_ARCH, file]);
 
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('0 errors and 0 warnings in 1 file');
+    expect(result.stderr).toContain('1 file checked: no errors or warnings');
   });
 
   it('without --arch the machine is not checked', async () => {

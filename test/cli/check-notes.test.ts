@@ -37,7 +37,7 @@ describe('check notes on skipped checks', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`prog.lasm:3:1: note: ${NOTE}\n3 | beqz r1, go\n  | ^^^^^^^^^^^`);
-    expect(result.stderr).toContain('checked 0 errors and 0 warnings in 1 file');
+    expect(result.stderr).toContain('1 file checked: no errors or warnings');
   });
 
   it('lists notes apart in --json', async () => {

@@ -37,7 +37,7 @@ describe('lmulsim check', () => {
 
     const result = await runCli(['check', ...examples]);
 
-    expect(result.stderr).toContain('0 errors and 0 warnings in 8 files');
+    expect(result.stderr).toContain('8 files checked: no errors or warnings');
     expect(result.code).toBe(0);
   });
 
@@ -48,7 +48,7 @@ describe('lmulsim check', () => {
     for (const preset of presets) {
       const result = await runCli(['check', '--arch', preset.name, ...examples]);
 
-      expect(result.stderr, preset.name).toContain('0 errors and 0 warnings in 8 files');
+      expect(result.stderr, preset.name).toContain('8 files checked: no errors or warnings');
       expect(result.code, preset.name).toBe(0);
     }
   });

@@ -421,7 +421,7 @@ describe('lmulsim with syntax and validation errors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("both.lasm:3:13: error: expected end of line but found '['");
     expect(result.stderr).toContain(`both.lasm:4:14: error: ${BAD_REGISTER}`);
-    expect(result.stderr).toContain('2 errors and 0 warnings in 1 file');
+    expect(result.stderr).toContain('1 file checked: 2 errors, no warnings');
   });
 
   it('check --json lists both kinds', async () => {

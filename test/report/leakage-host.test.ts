@@ -35,7 +35,7 @@ describe('compare reports leakage', () => {
 
     expect(comparisonRows(report).map((row) => row.label)).toContain('leakage (pJ)');
     const notes = comparisonNotes(report);
-    expect(notes.some((note) => note.startsWith('Leakage is priced on ') && note.includes('SRAM leakage is not included'))).toBe(true);
+    expect(notes.some((note) => note.startsWith('leakage is priced on ') && note.includes('leaves out SRAM leakage'))).toBe(true);
     expect(notes.some((note) => note.includes('leave out leakage'))).toBe(false);
     expect(renderCsv(report).split('\r\n')[0]).toContain('leakage pJ');
     expect(renderMarkdown(report)).toContain('| leakage (pJ) |');

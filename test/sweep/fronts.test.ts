@@ -39,8 +39,8 @@ describe('sweep of two workloads', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe('4 points, 0 failed; Pareto fronts of energyPj, cycles for 2 workloads');
     // L-Mul has the cycles of the exact multiplier and less energy, so the lmul point is the only point on each front.
-    expect(lines).toContain('workload small: 1 points on the front');
-    expect(lines).toContain('workload large: 1 points on the front');
+    expect(lines).toContain('workload small: 1 point on the front');
+    expect(lines).toContain('workload large: 1 point on the front');
     const report = readFileSync(join(directory, 'two.md'), 'utf8');
     expect(report).toContain('## Pareto front of workload small');
     expect(report).toContain('## Pareto front of workload large');

@@ -99,7 +99,7 @@ describe('failed points', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('1 of 1 points failed');
-    expect(result.stdout).toContain('1 points, 1 failed');
+    expect(result.stdout).toContain('1 point, 1 failed');
     expect(readLines(out).map((record) => record.status)).toEqual(['failed']);
   });
 
@@ -112,14 +112,14 @@ describe('failed points', () => {
     const lines = readLines(out);
     expect(lines.map((record) => record.status)).toEqual(['failed', 'ok']);
     expect(lines[1].id).toBe(lines[0].id);
-    expect(result.stdout).toContain('1 points, 0 failed');
+    expect(result.stdout).toContain('1 point, 0 failed');
   });
 
   it('second resume runs nothing', async () => {
     const result = await runCli(['sweep', file, '--out', out, '--workers', '1']);
 
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('1 points already in');
+    expect(result.stderr).toContain(`1 point already in ${out}, so none is left to run`);
     expect(readLines(out)).toHaveLength(2);
   });
 
@@ -130,7 +130,7 @@ describe('failed points', () => {
 
     expect(result.code).toBe(0);
     expect(readLines(merged).map((record) => record.status)).toEqual(['ok']);
-    expect(result.stdout).toContain('1 points, 0 failed');
+    expect(result.stdout).toContain('1 point, 0 failed');
   });
 
   it('deduplicate keeps the last line per id', () => {

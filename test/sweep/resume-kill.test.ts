@@ -56,7 +56,7 @@ describe('sweep killed and resumed', () => {
     expect(written.length).toBeGreaterThanOrEqual(LINES_BEFORE_KILL);
     expect(written.length).toBeLessThan(POINTS);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`${written.length} points already in ${out}; running the other ${POINTS - written.length}`);
+    expect(result.stderr).toContain(`${written.length} point${written.length === 1 ? '' : 's'} already in ${out}, so only the other ${POINTS - written.length} points will run`);
     const records = completeLines(out).map((line) => JSON.parse(line) as PointRecord);
     expect(records).toHaveLength(POINTS);
     expect(new Set(records.map((record) => record.id)).size).toBe(POINTS);

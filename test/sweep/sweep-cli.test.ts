@@ -66,7 +66,7 @@ describe('sweep on worker threads', () => {
     const result = await runCli(['sweep', GRID, '--out', resumed, '--workers', '2']);
 
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`100 points already in ${resumed}; running the other 188`);
+    expect(result.stderr).toContain(`100 points already in ${resumed}, so only the other 188 points will run`);
     const records = readLines(resumed);
     expect(records).toHaveLength(POINTS);
     expect(new Set(records.map((record) => record.id)).size).toBe(POINTS);
