@@ -1,14 +1,17 @@
 /**
  * Detection of data races between queues. The executor computes values in the order it starts
- * instructions, which matches the program's meaning only when dependency tokens order every pair of
- * conflicting accesses as the program does. Two accesses conflict when they touch a common element
- * of one buffer of one core, at least one of them writes, and they come from different queues. A
- * conflict is a hazard when the later-started access begins before the earlier one has completed,
- * because the hardware would then read or overwrite data that the simulated values assume is already
- * there. It is also a hazard when the access that comes later in the program starts first, because
- * the values then follow an order the program does not state.
+ * instructions, which the hardware reproduces only when something orders every pair of conflicting
+ * accesses. Two accesses conflict when they touch a common element of one buffer of one core, at
+ * least one of them writes, and they come from different queues. A conflict is a hazard when
+ * neither access is ordered before the other by dependency tokens, fences or queue order, whatever
+ * the cycles at which they happened to run: on other timing they could run the other way round.
+ * Each queue keeps a vector clock (see `CoreState.clocks`) that tokens and fences carry.
+ * NOTE: a token carries its sender queue's whole clock, so it also orders the instructions before
+ * the sender in that queue. A vector operation with a short latency can complete before a longer
+ * one started before it, so this can hide a race on the vector unit.
  */
 import type { Instruction } from '../../isa/ast.js';
+import { CLOCK_WIDTH } from './machine.js';
 import { locationOf } from './ops.js';
 
 /** One on-chip access: a 2-D tile of `rows × cols` elements `rowStride` apart from `address`. */
@@ -35,9 +38,10 @@ interface Recorded {
   access: TileAccess;
   queue: number;
   start: number;
-  completion: number;
   /** Position in program order: the core's dispatch cycle of the instruction. */
   order: number;
+  /** Vector clock of its queue when the access started. */
+  clock: Float64Array;
   instruction: Instruction | undefined;
 }
 
@@ -47,10 +51,11 @@ export class HazardTracker {
   readonly reported: Hazard[] = [];
   private readonly history: Recorded[][];
   private readonly next: number[];
-  /** Latest completion among each buffer's remembered accesses: an access starting later overlaps none. */
-  private readonly latestCompletion: Float64Array;
-  /** Latest program order among each buffer's recorded accesses: an access later in the program follows all of them. */
-  private readonly latestOrder: Float64Array;
+  /**
+   * Per buffer and queue, the largest own clock entry of the queue's recorded accesses. An access
+   * whose clock covers these for every other queue follows all of them, so it needs no comparison.
+   */
+  private readonly latestEpochs: Float64Array;
 
   constructor(
     coreCount: number,
@@ -58,23 +63,34 @@ export class HazardTracker {
     private readonly maxReported = 10,
   ) {
     this.history = Array.from({ length: coreCount * 2 }, () =>
-      Array.from({ length: HISTORY }, () => ({ access: { buffer: 0, address: 0, rows: 0, cols: 0, rowStride: 0, write: false }, queue: -1, start: 0, completion: 0, order: 0, instruction: undefined })),
+      Array.from({ length: HISTORY }, () => ({
+        access: { buffer: 0, address: 0, rows: 0, cols: 0, rowStride: 0, write: false },
+        queue: -1,
+        start: 0,
+        order: 0,
+        clock: new Float64Array(CLOCK_WIDTH),
+        instruction: undefined,
+      })),
     );
     this.next = new Array<number>(coreCount * 2).fill(0);
-    this.latestCompletion = new Float64Array(coreCount * 2);
-    this.latestOrder = new Float64Array(coreCount * 2).fill(-1);
+    this.latestEpochs = new Float64Array(coreCount * 2 * CLOCK_WIDTH);
   }
 
   /**
-   * Checks an access that starts at `start` and completes at `completion` against the history, then
-   * records it. `order` is its instruction's position in program order.
+   * Checks an access that starts at `start` against the history, then records it. `order` is its
+   * instruction's position in program order, and `clock[at, at + CLOCK_WIDTH)` its queue's vector
+   * clock, whose own entry already counts this instruction.
    */
-  check(core: number, access: TileAccess, queue: number, start: number, completion: number, instruction: Instruction, order: number): void {
+  check(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, order: number, clock: Float64Array, at: number): void {
     const slot = core * 2 + access.buffer;
     const history = this.history[slot];
-    if (start < this.latestCompletion[slot] || order < this.latestOrder[slot]) this.compare(core, access, queue, start, order, instruction, history);
-    if (completion > this.latestCompletion[slot]) this.latestCompletion[slot] = completion;
-    if (order > this.latestOrder[slot]) this.latestOrder[slot] = order;
+    const epochs = slot * CLOCK_WIDTH;
+    let ordered = true;
+    for (let r = 0; r < CLOCK_WIDTH; r++) {
+      if (r !== queue && clock[at + r] < this.latestEpochs[epochs + r]) ordered = false;
+    }
+    if (!ordered) this.compare(core, access, queue, start, order, instruction, clock, at, history);
+    if (clock[at + queue] > this.latestEpochs[epochs + queue]) this.latestEpochs[epochs + queue] = clock[at + queue];
 
     const entry = history[this.next[slot]];
     this.next[slot] = (this.next[slot] + 1) % HISTORY;
@@ -87,52 +103,37 @@ export class HazardTracker {
     target.write = access.write;
     entry.queue = queue;
     entry.start = start;
-    entry.completion = completion;
     entry.order = order;
+    for (let r = 0; r < CLOCK_WIDTH; r++) entry.clock[r] = clock[at + r];
     entry.instruction = instruction;
   }
 
-  private compare(core: number, access: TileAccess, queue: number, start: number, order: number, instruction: Instruction, history: readonly Recorded[]): void {
+  private compare(core: number, access: TileAccess, queue: number, start: number, order: number, instruction: Instruction, clock: Float64Array, at: number, history: readonly Recorded[]): void {
     for (const recorded of history) {
-      if (recorded.queue < 0 || recorded.queue === queue) continue;
+      const other = recorded.queue;
+      if (other < 0 || other === queue) continue;
       if (!access.write && !recorded.access.write) continue;
-      const inverted = recorded.order > order;
-      if (!inverted && start >= recorded.completion) continue;
+      // Ordered when one access's clock counts the other's instruction.
+      if (clock[at + other] >= recorded.clock[other] || recorded.clock[queue] >= clock[at + queue]) continue;
       if (!tilesOverlap(access, recorded.access)) continue;
       this.count += 1;
-      if (this.reported.length < this.maxReported) {
-        const message = inverted ? this.describeInversion(core, access, queue, start, instruction, recorded) : this.describeOverlap(core, access, queue, start, instruction, recorded);
-        this.reported.push({ core, message });
-      }
+      if (this.reported.length < this.maxReported) this.reported.push({ core, message: this.describe(core, access, queue, start, order, instruction, recorded) });
     }
   }
 
-  /** Describes an access that starts before `earlier`, a conflicting access earlier in the program, has completed. */
-  private describeOverlap(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, earlier: Recorded): string {
+  /** Describes the unordered pair of this access and `recorded`, in the order they ran, with advice in program order. */
+  private describe(core: number, access: TileAccess, queue: number, start: number, order: number, instruction: Instruction, recorded: Recorded): string {
     const buffer = access.buffer === 0 ? 'scratchpad' : 'accumulator';
-    const verb = access.write ? 'writes' : 'reads';
-    const earlierVerb = earlier.access.write ? 'writes' : 'reads';
-    const earlierAt = earlier.instruction ? `${earlier.instruction.kind} at ${locationOf(earlier.instruction)}` : 'an earlier instruction';
+    const self = { queue, start, order, instruction: instruction as Instruction | undefined, write: access.write };
+    const them = { queue: recorded.queue, start: recorded.start, order: recorded.order, instruction: recorded.instruction, write: recorded.access.write };
+    const [first, second] = them.start < self.start || (them.start === self.start && them.order < self.order) ? [them, self] : [self, them];
+    const [earlier, later] = them.order < self.order ? [them, self] : [self, them];
+    const at = (side: typeof self): string => (side.instruction ? `${side.instruction.kind} at ${locationOf(side.instruction)}` : 'an instruction');
+    const verb = (side: typeof self): string => (side.write ? 'writes' : 'reads');
+    const advice = later.instruction ? orderingAdvice(this.queueNames[later.queue], later.instruction, this.queueNames[earlier.queue], earlier.instruction) : 'order the two with wait= and signal=';
     return (
-      `core ${core}: ${instruction.kind} at ${locationOf(instruction)} ${verb} ${buffer} elements from ${access.address} at cycle ${start}, ` +
-      `before the ${earlierAt} that ${earlierVerb} them completes at cycle ${earlier.completion}; ` +
-      orderingAdvice(this.queueNames[queue], instruction, this.queueNames[earlier.queue], earlier.instruction)
-    );
-  }
-
-  /** Describes an access that starts after `later`, a conflicting access later in the program, has already started. */
-  private describeInversion(core: number, access: TileAccess, queue: number, start: number, instruction: Instruction, later: Recorded): string {
-    const buffer = access.buffer === 0 ? 'scratchpad' : 'accumulator';
-    const verb = access.write ? 'writes' : 'reads';
-    const laterVerb = later.access.write ? 'wrote' : 'read';
-    const laterAt = later.instruction ? `${later.instruction.kind} at ${locationOf(later.instruction)}` : 'a later instruction';
-    const advice = later.instruction
-      ? orderingAdvice(this.queueNames[later.queue], later.instruction, this.queueNames[queue], instruction)
-      : `order the two with wait= and signal= in program order`;
-    return (
-      `core ${core}: ${instruction.kind} at ${locationOf(instruction)} ${verb} ${buffer} elements from ${access.address} at cycle ${start}, ` +
-      `but the ${laterAt}, which comes after it in the program, already ${laterVerb} them at cycle ${later.start}; ` +
-      advice
+      `core ${core}: ${at(first)} ${verb(first)} ${buffer} elements from ${access.address} at cycle ${first.start}, and the ${at(second)} ` +
+      `${verb(second)} them at cycle ${second.start}, with no dependency token or fence ordering the two; ${advice}`
     );
   }
 }

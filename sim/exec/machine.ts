@@ -14,9 +14,16 @@ export const CONTROL_UNIT = 4;
 /** Numbers captured per queued instruction at dispatch: addresses, offsets and vector lengths. */
 export const MAX_ARGS = 4;
 
-/** A FIFO of token completion cycles from one queue to another. */
+/** Entries of a vector clock: one per queue of a core. */
+export const CLOCK_WIDTH = 4;
+
+/**
+ * A FIFO of tokens from one queue to another: each token's completion cycle, and the vector clock
+ * of its sender (CLOCK_WIDTH entries), which records the instructions that the token orders before its taker.
+ */
 export class TokenChannel {
   private times = new Float64Array(16);
+  private clocks = new Float64Array(16 * CLOCK_WIDTH);
   private head = 0;
   private tail = 0;
 
@@ -24,21 +31,33 @@ export class TokenChannel {
     return this.tail - this.head;
   }
 
-  push(cycle: number): void {
+  /** Appends a token completed at `cycle`, with the sender's vector clock `clock[at, at + CLOCK_WIDTH)`. */
+  push(cycle: number, clock: Float64Array, at: number): void {
     if (this.tail === this.times.length) {
       // Compact first; grow only when the channel is really full.
       const live = this.times.subarray(this.head, this.tail);
-      const next = live.length * 2 > this.times.length ? new Float64Array(this.times.length * 2) : this.times;
+      const liveClocks = this.clocks.subarray(this.head * CLOCK_WIDTH, this.tail * CLOCK_WIDTH);
+      const grow = live.length * 2 > this.times.length;
+      const next = grow ? new Float64Array(this.times.length * 2) : this.times;
+      const nextClocks = grow ? new Float64Array(this.clocks.length * 2) : this.clocks;
       next.set(live);
+      nextClocks.set(liveClocks);
       this.times = next;
+      this.clocks = nextClocks;
       this.tail -= this.head;
       this.head = 0;
     }
+    for (let i = 0; i < CLOCK_WIDTH; i++) this.clocks[this.tail * CLOCK_WIDTH + i] = clock[at + i];
     this.times[this.tail++] = cycle;
   }
 
-  /** Removes and returns the oldest token's cycle. The caller checks `size` first. */
-  pop(): number {
+  /**
+   * Removes the oldest token and returns its cycle; merges its sender's clock into
+   * `clock[at, at + CLOCK_WIDTH)` by taking the larger entry. The caller checks `size` first.
+   */
+  pop(clock: Float64Array, at: number): number {
+    const from = this.head * CLOCK_WIDTH;
+    for (let i = 0; i < CLOCK_WIDTH; i++) if (this.clocks[from + i] > clock[at + i]) clock[at + i] = this.clocks[from + i];
     return this.times[this.head++];
   }
 }
@@ -111,6 +130,12 @@ export class CoreState<Op, Node> {
   readonly queues: QueueState<Op>[];
   /** Token channels indexed `from * 4 + to`. */
   readonly tokens: TokenChannel[];
+  /**
+   * Vector clock of each queue, CLOCK_WIDTH entries from `queue * CLOCK_WIDTH`: entry r counts the
+   * instructions of queue r that are ordered before the queue's latest instruction, by dependency
+   * tokens, fences or queue order. The data-race check compares accesses by them.
+   */
+  readonly clocks = new Float64Array(4 * CLOCK_WIDTH);
   readonly frames: Frame<Node>[] = [];
   status: CoreStatus = CoreStatus.Running;
   /** Cycle at which the control unit dispatches its next instruction. */

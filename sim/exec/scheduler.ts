@@ -17,7 +17,7 @@ import type { StallCause } from '../trace/types.js';
 import type { RunContext } from './context.js';
 import { STALL_INDEX } from './counters.js';
 import type { TileAccess } from './hazards.js';
-import { CONTROL_UNIT, CoreStatus, MAX_ARGS, QUEUE_INDEX, QUEUE_NAMES } from './machine.js';
+import { CLOCK_WIDTH, CONTROL_UNIT, CoreStatus, MAX_ARGS, QUEUE_INDEX, QUEUE_NAMES } from './machine.js';
 import { preloadOverlaps } from './matrix-ops.js';
 import { NodeTag, runtimeError, type CompiledOp, type Core, type Node } from './ops.js';
 import { Channel, takeReservation } from './timing.js';
@@ -368,7 +368,7 @@ function tryStart(core: Core, q: number, context: RunContext): boolean {
   request.tokenCycle = 0;
   request.tokenFrom = -1;
   for (let i = 0; i < waits.length; i++) {
-    const cycle = core.tokens[waits[i] * 4 + q].pop();
+    const cycle = core.tokens[waits[i] * 4 + q].pop(core.clocks, q * CLOCK_WIDTH);
     if (cycle > request.tokenCycle) {
       request.tokenCycle = cycle;
       request.tokenFrom = waits[i];
@@ -438,9 +438,11 @@ function finishStart(core: Core, q: number, op: CompiledOp, request: PortRequest
   const end = busyEnd + conflictCycles;
   const completion = end + request.latencyCycles;
   if (completion > context.limits.maxCycles) throw cycleLimitError(op, core, context);
-  // The dispatch cycle grows with every instruction a core dispatches, so it orders accesses as the program does.
+  // The queue's own entry of its clock numbers its instructions. The dispatch cycle grows with
+  // every instruction a core dispatches, so it orders accesses as the program does.
+  core.clocks[q * CLOCK_WIDTH + q] += 1;
   const order = queue.dispatchCycles[slot];
-  for (let i = 0; i < accessCount; i++) context.hazards.check(core.index, accesses[i], q, grant, completion, op.instruction, order);
+  for (let i = 0; i < accessCount; i++) context.hazards.check(core.index, accesses[i], q, grant, op.instruction, order, core.clocks, q * CLOCK_WIDTH);
 
   // Waiting for a token sent by a DMA queue counts as waiting for DMA; anything else is a dependency.
   const unit = context.unitBase[core.index] + q;
@@ -469,7 +471,7 @@ function finishStart(core: Core, q: number, op: CompiledOp, request: PortRequest
   const signals = op.signals;
   for (let i = 0; i < signals.length; i++) {
     const channel = core.tokens[q * 4 + signals[i]];
-    channel.push(completion);
+    channel.push(completion, core.clocks, q * CLOCK_WIDTH);
     if (channel.size > context.limits.maxPendingTokens) {
       throw runtimeError(op.instruction, core, `more than ${context.limits.maxPendingTokens} tokens from ${QUEUE_NAMES[q]} to ${QUEUE_NAMES[signals[i]]} were sent and never taken; check that every 'signal' has a matching 'wait'`);
     }
@@ -497,6 +499,7 @@ function record(context: RunContext, unit: number, start: number, end: number, c
 function fence(core: Core, context: RunContext, node: Node, action: BlockedAction = { kind: 'fence', node }): boolean {
   drain(core, context);
   if (!core.drained) return block(core, context, action, `'${node.instruction.kind}' waits for the queues to drain`);
+  joinClocks(core);
   const ready = core.lastCompletion;
   if (ready > core.dispatchCycle) {
     record(context, context.unitBase[core.index] + CONTROL_UNIT, core.dispatchCycle, ready, 'dependency');
@@ -506,6 +509,16 @@ function fence(core: Core, context: RunContext, node: Node, action: BlockedActio
 }
 
 /** Runs a fence, then makes the core wait at the barrier for the other cores. */
+/** Orders everything that every queue has run before what any queue runs next, as a drained fence does. */
+function joinClocks(core: Core): void {
+  const clocks = core.clocks;
+  for (let r = 0; r < CLOCK_WIDTH; r++) {
+    let latest = 0;
+    for (let q = 0; q < 4; q++) latest = Math.max(latest, clocks[q * CLOCK_WIDTH + r]);
+    for (let q = 0; q < 4; q++) clocks[q * CLOCK_WIDTH + r] = latest;
+  }
+}
+
 function barrier(core: Core, context: RunContext, node: Node): void {
   if (!fence(core, context, node, { kind: 'barrier', node })) return;
   core.status = CoreStatus.AtBarrier;

@@ -311,7 +311,7 @@ describe('compare of a racy program', () => {
     const ran = await runCli(['run', program]);
 
     expect(compared.code).toBe(0);
-    expect(compared.stderr).toMatch(/warning: data race: core 0: preload at .*racy\.lasm:4:1 reads scratchpad elements from 0 .*add wait=load/);
+    expect(compared.stderr).toMatch(/warning: data race: core 0: load at .*racy\.lasm:3:1 writes scratchpad elements from 0 .*preload at .*racy\.lasm:4:1 reads them .*add wait=load to the compute instruction/);
     const raceLines = (text: string) => text.split('\n').filter((line) => line.includes('data race:'));
     expect(raceLines(compared.stderr)).toEqual(raceLines(ran.stderr));
   });
