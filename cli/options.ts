@@ -179,6 +179,13 @@ export function reportUnknownOptionsFirst(command: Command): void {
   if (command.commands.length === 0) return;
   for (const subcommand of command.commands) reportUnknownOptionsFirst(subcommand);
   command.hook('preSubcommand', (parent, subcommand) => {
+    // Commander drops a `--` that follows the subcommand's name, so operands after one, such as a
+    // file named `-x.lasm`, would look like options here; commander itself then handles them.
+    let root: Command = parent;
+    while (root.parent) root = root.parent;
+    // Commander keeps the arguments it parsed in `rawArgs`, which its type declarations leave out.
+    const rawArgs = (root as unknown as { rawArgs?: readonly string[] }).rawArgs ?? [];
+    if (rawArgs.includes('--')) return;
     // `parent.args` is the subcommand's name, then the tokens left after the parent's own options.
     const args = parent.args.slice(1);
     const nested = args.length > 0 && subcommand.commands.some((child) => child.name() === args[0] || child.aliases().includes(args[0]));

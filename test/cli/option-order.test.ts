@@ -19,6 +19,15 @@ describe('unknown option before missing option', () => {
     expect(result.stderr).toContain("error: unknown option '--bogus'");
   });
 
+  it('operands after -- stay operands', async () => {
+    // The file does not exist; the point is that it is read as a file, not as the option -x.
+    const result = await runCli(['check', '--', '-x-missing.lasm']);
+
+    expect(result.stderr).not.toContain('unknown option');
+    expect(result.stderr).toContain('-x-missing.lasm');
+    expect(result.code).toBe(2);
+  });
+
   it('valid command still runs', async () => {
     const result = await runCli(['mul', '--format', 'e4m3', '1', '2']);
 
