@@ -98,13 +98,20 @@ interface Block {
  * prevent it.
  */
 export function validate(ast: ProgramAst, target: TargetLimits = {}): ValidationResult {
+  const validator = new Validator({ ...DEFAULT_TARGET, ...stripUndefined(target) });
   // A loop without its endloop, or an endloop without its loop, leaves the extent of every loop
   // body unknown: which names are in scope and which code is reachable. Checking the lines as
-  // parsed would report mistakes that the missing line explains, so nothing more is reported.
-  if (ast.brokenLines?.loopsUnmatched) return { program: undefined, diagnostics: [], notes: [] };
-  const validator = new Validator({ ...DEFAULT_TARGET, ...stripUndefined(target) });
+  // parsed would report mistakes that the missing line explains. Unknown mnemonics are kept,
+  // because `for … endloop` or `loop … end` is often the cause, and their hints say so.
+  if (ast.brokenLines?.loopsUnmatched) {
+    const diagnostics = validator.run(ast).diagnostics.filter((diagnostic) => diagnostic.message.startsWith(UNKNOWN_INSTRUCTION));
+    return { program: undefined, diagnostics, notes: [] };
+  }
   return validator.run(ast);
 }
+
+/** Start of the message for an unknown mnemonic. */
+const UNKNOWN_INSTRUCTION = 'unknown instruction';
 
 /** Outcome of `validate`. */
 export interface ValidationResult {
@@ -779,7 +786,7 @@ class Validator {
     const mnemonic = known ?? statement.mnemonic.toLowerCase();
     const signature = known === undefined ? undefined : SIGNATURES[known];
     if (!signature) {
-      this.error(`unknown instruction '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), mnemonicHint(mnemonic));
+      this.error(`${UNKNOWN_INSTRUCTION} '${statement.mnemonic}'`, this.nameAt(statement.span.column - 1, statement.mnemonic), mnemonicHint(mnemonic));
       return false;
     }
 

@@ -278,6 +278,17 @@ describe('loops and reachability around broken lines', () => {
     expect(checkText(text)).toEqual(["main.lasm:1:1 error: loop 'i' has no matching 'endloop'"]);
   });
 
+  it('unknown mnemonics are still named', () => {
+    const text = `for i, 4\n    vadd v1, v2, x3\nendloop\nloop j, 2\n    vadd v1, v2, v3\nend\nhalt\n`;
+
+    expect(checkText(text)).toEqual([
+      "main.lasm:3:1 error: 'endloop' without a matching 'loop'",
+      "main.lasm:4:1 error: loop 'j' has no matching 'endloop'",
+      "main.lasm:1:1 error: unknown instruction 'for'",
+      "main.lasm:6:1 error: unknown instruction 'end'",
+    ]);
+  });
+
   it('extra endloop after a loop', () => {
     const text = `${TENSORS}loop i, 4\n    load sp[0], A[i * 16 +: 16, 0 +: 16]\nendloop\nendloop\nload sp[0], A[0 +: 16, 0 +: 16]\nhalt\n`;
 
