@@ -17,14 +17,14 @@ const COST_MODEL_KEYS = ['node', 'gates', 'leakage'] as const;
 export function machineGivenAsCostModel(file: string, keys: readonly string[]): string | undefined {
   const found = otherKindKeys(keys, COST_MODEL_KEYS, MACHINE_KEYS);
   if (found === undefined) return undefined;
-  return `${file} is a machine description (it has the top-level keys ${found}), not a cost model: give --node 45nm, 7nm or a cost-model YAML file, and give machine descriptions to --arch`;
+  return `${file} is a machine description (it has the top-level keys ${found}), not a cost model: give --node 45nm, 7nm or a cost-model YAML file; machine descriptions go to the --arch option of run, compare, check, model and accuracy`;
 }
 
 /** Returns a one-sentence error for `file` when its top-level `keys` mark it as a cost model although a machine description was expected. */
 export function costModelGivenAsMachine(file: string, keys: readonly string[]): string | undefined {
   const found = otherKindKeys(keys, MACHINE_KEYS, COST_MODEL_KEYS);
   if (found === undefined) return undefined;
-  return `${file} is a cost model (it has the top-level keys ${found}), not a machine description: give --arch a preset or a machine YAML file, and give cost models to --node`;
+  return `${file} is a cost model (it has the top-level keys ${found}), not a machine description: give --arch a preset or a machine YAML file; cost models go to --node (or --cost)`;
 }
 
 /** Lists the `other` keys present, or returns undefined when any `expected` key is present or no `other` key is. */

@@ -14,7 +14,7 @@ describe('machine file given as cost model', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `error: ${MACHINE} is a machine description (it has the top-level keys clockMhz, core, memory), not a cost model: give --node 45nm, 7nm or a cost-model YAML file, and give machine descriptions to --arch`,
+      `error: ${MACHINE} is a machine description (it has the top-level keys clockMhz, core, memory), not a cost model: give --node 45nm, 7nm or a cost-model YAML file; machine descriptions go to the --arch option of run, compare, check, model and accuracy`,
     ]);
   });
 
@@ -33,7 +33,7 @@ describe('cost model given as machine', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `error: ${COST_MODEL} is a cost model (it has the top-level keys node, gates, leakage), not a machine description: give --arch a preset or a machine YAML file, and give cost models to --node`,
+      `error: ${COST_MODEL} is a cost model (it has the top-level keys node, gates, leakage), not a machine description: give --arch a preset or a machine YAML file; cost models go to --node (or --cost)`,
     ]);
   });
 
