@@ -1,22 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, temporaryFiles } from '../helpers.js';
 
-let directory: string;
-beforeEach(() => {
-  directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lmulsim-arch-check-'));
-});
-afterEach(() => {
-  fs.rmSync(directory, { recursive: true, force: true });
-});
-
-function writeProgram(text: string): string {
-  const file = path.join(directory, 'prog.lasm');
-  fs.writeFileSync(file, text);
-  return file;
-}
+const writeFile = temporaryFiles('lmulsim-arch-check-');
+const writeProgram = (text: string): string => writeFile('prog.lasm', text);
 
 // edge-npu: datapaths exact and lmul, input formats e4m3 and e5m2, fp32 accumulator, 512 KiB scratchpad.
 // The fixture machine edge-npu-fp16 is edge-npu with an fp16 accumulator.

@@ -1,22 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, temporaryFiles } from '../helpers.js';
 
-let directory: string;
-beforeEach(() => {
-  directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lmulsim-check-notes-'));
-});
-afterEach(() => {
-  fs.rmSync(directory, { recursive: true, force: true });
-});
-
-function writeProgram(text: string): string {
-  const file = path.join(directory, 'prog.lasm');
-  fs.writeFileSync(file, text);
-  return file;
-}
+const writeFile = temporaryFiles('lmulsim-check-notes-');
+const writeProgram = (text: string): string => writeFile('prog.lasm', text);
 
 // The load waits for a token that the compute queue never sends, behind a branch, so only a run
 // finds the deadlock.

@@ -1,23 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSummary } from '../../cli/commands/check.js';
-import { runCli } from '../helpers.js';
+import { runCli, temporaryFiles } from '../helpers.js';
 
-let directory: string;
-beforeEach(() => {
-  directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lmulsim-check-output-'));
-});
-afterEach(() => {
-  fs.rmSync(directory, { recursive: true, force: true });
-});
-
-function writeProgram(name: string, text: string): string {
-  const file = path.join(directory, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const writeProgram = temporaryFiles('lmulsim-check-output-');
 
 // A branch makes check skip the deadlock check and print a note.
 const BRANCHING = `.tensor X fp32[64, 256]
