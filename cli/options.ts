@@ -180,7 +180,7 @@ export function reportUnknownOptionsFirst(command: Command): void {
   for (const subcommand of command.commands) reportUnknownOptionsFirst(subcommand);
   command.hook('preSubcommand', (parent, subcommand) => {
     // Commander drops a `--` that follows the subcommand's name, so operands after one, such as a
-    // file named `-x.lasm`, would look like options here; commander itself then handles them.
+    // file named `-x.lasm`, would look like options here. Commander itself handles such commands.
     let root: Command = parent;
     while (root.parent) root = root.parent;
     // Commander keeps the arguments it parsed in `rawArgs`, which its type declarations leave out.

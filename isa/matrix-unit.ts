@@ -36,7 +36,7 @@ export function datapathOf(method: MultiplierMethod): MatrixDatapath {
  * datapath it lacks, an input format it does not list, and an accumulation format other than its
  * own (`out=` absent counts as fp32). `inputGiven` and `outputGiven` tell whether the matmul has an
  * `in=` and an `out=`, or are undefined when that is not known. The message for a missing `in=` or
- * `out=` says that fp32 is its default.
+ * `out=` states that fp32 is its default.
  */
 export function matrixUnitProblems(
   unit: MatrixUnitLimits,

@@ -102,7 +102,7 @@ export function validate(ast: ProgramAst, target: TargetLimits = {}): Validation
   // A loop without its endloop, or an endloop without its loop, leaves the extent of every loop
   // body unknown: which names are in scope and which code is reachable. Checking the lines as
   // parsed would report mistakes that the missing line explains. Unknown mnemonics are kept,
-  // because `for … endloop` or `loop … end` is often the cause, and their hints say so.
+  // because `for … endloop` or `loop … end` is often the cause, and their hints give the loop syntax.
   if (ast.brokenLines?.loopsUnmatched) {
     const diagnostics = validator.run(ast).diagnostics.filter((diagnostic) => diagnostic.message.startsWith(UNKNOWN_INSTRUCTION));
     return { program: undefined, diagnostics, notes: [] };

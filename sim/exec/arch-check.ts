@@ -103,7 +103,7 @@ class MachineChecker {
   }
 
   private matmul(instruction: MatmulInstruction): void {
-    // When the source shows that the matmul has no in= or no out=, the message says that fp32 is its default.
+    // When the source shows that the matmul has no in= or no out=, the message states that fp32 is its default.
     const sourceKnown = this.options.sources?.has(instruction.span.file) === true;
     const inputGiven = sourceKnown ? this.optionSpan(instruction.span, 'in') !== undefined : undefined;
     const outputGiven = sourceKnown ? this.optionSpan(instruction.span, 'out') !== undefined : undefined;
